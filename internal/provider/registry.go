@@ -1,0 +1,22 @@
+package provider
+
+import (
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/function"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+)
+
+// The provider's resources, data sources and functions. Each constructor lives in
+// <noun>_resource.go / <noun>_data_source.go beside this file.
+
+func providerResources() []func() resource.Resource {
+	return []func() resource.Resource{}
+}
+
+func providerDataSources() []func() datasource.DataSource {
+	return []func() datasource.DataSource{}
+}
+
+func providerFunctions() []func() function.Function {
+	return []func() function.Function{}
+}
