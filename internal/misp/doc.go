@@ -1,0 +1,75 @@
+// Package misp is a thin client for the parts of the MISP REST API that the
+// Terraform provider manages: users, organisations, roles, the default role,
+// plus servers/getVersion and users/view/me for the connection check. It has
+// no Terraform dependency. The MISP behaviour it follows is documented in
+// the project's misp-api.md notes.
+//
+// # Requests
+//
+// Every request carries the raw API key in Authorization, Accept and
+// Content-Type application/json (without that Accept header MISP answers
+// with a redirect to its HTML login page) and a User-Agent. Filters are
+// CakePHP named parameters in the path (/searchemail:x), escaped like PHP's
+// rawurlencode. MISP's envelopes ({"User": {...}}, lists of wrapped
+// records, {"saved": true, ...}) are unwrapped here; callers get typed
+// structs. Inputs use pointer fields with omitempty, so only the fields a
+// caller sets are sent: MISP's user edit saves every key it receives and its
+// organisation edit treats null as "keep".
+//
+// # Lenient types
+//
+// MISP returns integer columns as JSON strings ("12"), tinyint columns as
+// booleans, virtual fields as strings ("3"), and deployments without
+// PDO::ATTR_STRINGIFY_FETCHES return numbers instead. Decoded structs use:
+//
+//   - ID: an identifier, string or number, kept as its decimal string;
+//   - Int64: counters, levels and unix timestamps, number or numeric string
+//     ("" and null are 0);
+//   - Bool: true/false, 0/1, "0"/"1", "true"/"false" (null is false);
+//   - String: text that may arrive as a number;
+//   - StringList: a list, or MISP's older newline-separated string
+//     (null stays nil, [] stays empty);
+//   - StringMap and Settings: objects that MISP sends as [] when empty.
+//
+// Unknown fields (e.g. perm_* flags of newer MISP versions) are ignored.
+//
+// # Errors
+//
+// Methods wrap errors with the operation and object ("read organisation 5:
+// ..."), so errors.Is and errors.As see through them:
+//
+//   - ErrNotFound: any 404 (an *APIError);
+//   - ErrAuthentication: MISP's 403 authentication envelope, as an
+//     *AuthenticationError that tells a rejected key from a disabled account
+//     and unwraps to the *APIError;
+//   - ErrPermissionDenied: MISP's 403 ACL denial;
+//   - ErrLoginRedirect: a redirect to /users/login (*RedirectError); no
+//     redirect is ever followed;
+//   - *APIError: any other unsuccessful answer, with MISP's name, message,
+//     url and validation errors normalised to field -> messages from every
+//     shape MISP uses ({"f": ["m"]}, {"f": "m"}, ["m"], "m", []; messages
+//     without a field under ""). A non-JSON body is quoted, at most 200
+//     characters. A 200 envelope with "saved": false (password reset) is an
+//     *APIError too;
+//   - *TransportError when no answer arrived, classified as ErrTLS,
+//     ErrUnreachable or ErrTimeout (and matching context errors).
+//
+// No error text contains the API key or a password sent in the request:
+// they are scrubbed from anything MISP echoes, and a 2xx body that fails to
+// decode is never quoted (it may hold a new API key).
+//
+// # Retries and timeouts
+//
+// Requests go through hashicorp/go-retryablehttp. GET and HEAD are retried
+// on transport errors (not on TLS failures), 429, 502, 503 and 504, up to
+// Config.MaxRetries attempts in total (default 4), with capped exponential
+// backoff (RetryWaitMin doubling up to RetryWaitMax) and equal jitter; a
+// Retry-After header is honoured up to max(RetryWaitMax, 2 minutes). A POST
+// is retried only when the connection could not be established (dial or DNS
+// failure), i.e. when nothing reached the server; once it may have been
+// sent it is never repeated, whatever the answer. Config.Timeout bounds each
+// attempt (default 30s); the caller's context bounds the whole call,
+// backoff waits included.
+//
+// A Client is safe for concurrent use.
+package misp
