@@ -229,7 +229,7 @@ func tlsConfig(cfg Config, base *tls.Config) (*tls.Config, error) {
 		}
 	}
 	if cfg.Insecure {
-		tc.InsecureSkipVerify = true //nolint:gosec // explicit opt-in by the user
+		tc.InsecureSkipVerify = true // explicit opt-in by the user
 	}
 	if len(cfg.CACertPEM) > 0 || cfg.CACertFile != "" {
 		pool := tc.RootCAs
@@ -308,7 +308,7 @@ func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 		}
 		t.logger(req.Context(), ev)
 	}
-	return resp, err //nolint:wrapcheck // a RoundTripper must return the transport's error as is
+	return resp, err
 }
 
 // checkRetry is the retry policy: GET and HEAD are retried on transport
@@ -354,7 +354,7 @@ func backoff(waitMin, waitMax time.Duration, attempt int, resp *http.Response) t
 		}
 	}
 	half := d / 2
-	return half + rand.N(d-half+1) //nolint:gosec // jitter needs no cryptographic randomness
+	return half + rand.N(d-half+1) // jitter needs no cryptographic randomness
 }
 
 // parseRetryAfter reads a Retry-After header: delay seconds or an HTTP date.
@@ -396,7 +396,8 @@ func classify(err error) error {
 	switch {
 	case errors.As(err, &certErr), errors.As(err, &unknownAuth), errors.As(err, &hostErr),
 		errors.As(err, &invalidErr), errors.As(err, &recordErr), errors.As(err, &alertErr),
-		strings.Contains(err.Error(), "tls: "), strings.Contains(err.Error(), "x509: "):
+		strings.Contains(err.Error(), "tls: "), strings.Contains(err.Error(), "x509: "),
+		strings.Contains(err.Error(), "server gave HTTP response to HTTPS client"):
 		return ErrTLS
 	case isDialError(err), errors.As(err, &dnsErr), errors.Is(err, syscall.ECONNREFUSED),
 		errors.Is(err, syscall.EHOSTUNREACH), errors.Is(err, syscall.ENETUNREACH):

@@ -1,6 +1,7 @@
 package misp
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -178,9 +179,12 @@ type TransportError struct {
 // Error names the kind of failure, the request and the number of attempts.
 func (e *TransportError) Error() string {
 	var b strings.Builder
-	if e.Kind != nil {
+	switch {
+	case e.Kind != nil:
 		b.WriteString(e.Kind.Error())
-	} else {
+	case errors.Is(e.Err, context.Canceled):
+		b.WriteString("request to MISP canceled")
+	default:
 		b.WriteString("connection to MISP failed")
 	}
 	fmt.Fprintf(&b, ": %s %s: %v", e.Method, e.URL, e.Err)
