@@ -1,19 +1,32 @@
-// Package provider implements the MISP Terraform provider.
+// Package provider implements the MISP Terraform provider: users, organisations and roles of a MISP
+// instance as infrastructure.
 package provider
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/providervalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/function"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/misp-iac/terraform-provider-misp/internal/misp"
 )
 
 var (
-	_ provider.Provider              = (*mispProvider)(nil)
-	_ provider.ProviderWithFunctions = (*mispProvider)(nil)
+	_ provider.Provider                     = (*mispProvider)(nil)
+	_ provider.ProviderWithFunctions        = (*mispProvider)(nil)
+	_ provider.ProviderWithConfigValidators = (*mispProvider)(nil)
 )
 
 type mispProvider struct {
@@ -25,16 +38,243 @@ func New(version string) func() provider.Provider {
 	return func() provider.Provider { return &mispProvider{version: version} }
 }
 
+// providerData is what Configure hands to resources, data sources and functions.
+type providerData struct {
+	client *misp.Client
+	// mispVersion is what servers/getVersion answered, e.g. "2.5.1".
+	mispVersion string
+	// me is the user the API key belongs to (users/view/me): its org is MISP's default org for new
+	// users, and its role decides what MISP silently forces (org admins, misp-api.md §4).
+	me *misp.UserView
+}
+
 func (p *mispProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
 	resp.TypeName = "misp"
 	resp.Version = p.version
 }
 
 func (p *mispProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
-	resp.Schema = schema.Schema{}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Manages the people side of a [MISP](https://www.misp-project.org/) instance — users, " +
+			"organisations and roles — through MISP's REST API. The API key must belong to a site admin for " +
+			"organisations and roles; an org admin's key can manage the users of its own organisation.",
+		Attributes: map[string]schema.Attribute{
+			"url": schema.StringAttribute{
+				MarkdownDescription: "Base URL of the MISP instance, e.g. `https://misp.example.org`. " +
+					"Falls back to the `MISP_URL` environment variable, then to `url` in the selected `config_file` profile.",
+				Optional: true,
+			},
+			"api_key": schema.StringAttribute{
+				MarkdownDescription: "MISP API (auth) key: 40 letters and digits. Falls back to `MISP_API_KEY`, then to " +
+					"`api_key` in the selected profile. Never logged.",
+				Optional:  true,
+				Sensitive: true,
+			},
+			"insecure": schema.BoolAttribute{
+				MarkdownDescription: "Skip TLS certificate verification. For test instances only. Falls back to `MISP_INSECURE`, " +
+					"then to `insecure` in the selected profile. Defaults to `false`.",
+				Optional: true,
+			},
+			"ca_cert": schema.StringAttribute{
+				MarkdownDescription: "PEM-encoded CA certificate(s) to trust in addition to the system pool, for a MISP behind a private CA. Conflicts with `ca_cert_file`.",
+				Optional:            true,
+			},
+			"ca_cert_file": schema.StringAttribute{
+				MarkdownDescription: "Path to a PEM file of CA certificate(s) to trust. Falls back to `ca_cert_file` in the selected profile.",
+				Optional:            true,
+			},
+			"client_cert_file": schema.StringAttribute{
+				MarkdownDescription: "Path to a PEM client certificate for mutual TLS. Requires `client_key_file`.",
+				Optional:            true,
+			},
+			"client_key_file": schema.StringAttribute{
+				MarkdownDescription: "Path to the PEM private key of `client_cert_file`.",
+				Optional:            true,
+			},
+			"timeout": schema.Int64Attribute{
+				MarkdownDescription: "Timeout of one HTTP request, in seconds. Defaults to `30`.",
+				Optional:            true,
+				Validators:          []validator.Int64{int64validator.Between(1, 3600)},
+			},
+			"max_retries": schema.Int64Attribute{
+				MarkdownDescription: "Attempts for a read (GET) request that meets a connection error, HTTP 429 or 502/503/504, " +
+					"with capped exponential backoff. A write (POST) is never repeated once it may have reached MISP. Defaults to `4`.",
+				Optional:   true,
+				Validators: []validator.Int64{int64validator.Between(1, 20)},
+			},
+			"config_file": schema.StringAttribute{
+				MarkdownDescription: "Path to an INI file describing one or more MISP instances: a `[DEFAULT]` section and " +
+					"named sections with the keys `url`, `api_key`, `insecure` and `ca_cert_file`. Falls back to `MISP_CONFIG_FILE`. " +
+					"Precedence: attribute > environment variable > named section > `[DEFAULT]`.",
+				Optional: true,
+			},
+			"profile": schema.StringAttribute{
+				MarkdownDescription: "Section of `config_file` to use (e.g. one per instance or organisation, picked by provider alias). " +
+					"Falls back to `MISP_PROFILE`; without it only `[DEFAULT]` is used.",
+				Optional: true,
+			},
+		},
+	}
 }
 
-func (p *mispProvider) Configure(_ context.Context, _ provider.ConfigureRequest, _ *provider.ConfigureResponse) {
+func (p *mispProvider) ConfigValidators(context.Context) []provider.ConfigValidator {
+	return []provider.ConfigValidator{
+		providervalidator.Conflicting(path.MatchRoot("ca_cert"), path.MatchRoot("ca_cert_file")),
+		providervalidator.RequiredTogether(path.MatchRoot("client_cert_file"), path.MatchRoot("client_key_file")),
+	}
+}
+
+// unknownAttributes reports provider attributes whose value is not known yet (they depend on a resource
+// that has not been created). The client cannot be built from them, as the framework docs recommend
+// flagging rather than guessing.
+func unknownAttributes(m providerModel, diags *diag.Diagnostics) {
+	check := func(name, env string, unknown bool) {
+		if !unknown {
+			return
+		}
+		hint := ""
+		if env != "" {
+			hint = " or use the " + env + " environment variable"
+		}
+		diags.AddAttributeError(path.Root(name), "Unknown MISP provider "+name,
+			fmt.Sprintf("The provider cannot connect to MISP because %s depends on a value that is not known until apply. "+
+				"Set it statically%s, or apply the resource it depends on first (terraform apply -target=...).", name, hint))
+	}
+	check("url", envURL, m.URL.IsUnknown())
+	check("api_key", envAPIKey, m.APIKey.IsUnknown())
+	check("insecure", envInsecure, m.Insecure.IsUnknown())
+	check("ca_cert", "", m.CACert.IsUnknown())
+	check("ca_cert_file", "", m.CACertFile.IsUnknown())
+	check("client_cert_file", "", m.ClientCertFile.IsUnknown())
+	check("client_key_file", "", m.ClientKeyFile.IsUnknown())
+	check("timeout", "", m.Timeout.IsUnknown())
+	check("max_retries", "", m.MaxRetries.IsUnknown())
+	check("config_file", envConfigFile, m.ConfigFile.IsUnknown())
+	check("profile", envProfile, m.Profile.IsUnknown())
+}
+
+func (p *mispProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+	ctx = tflog.MaskFieldValuesWithFieldKeys(ctx, "api_key", "authorization", "password")
+	var m providerModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	unknownAttributes(m, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	rc := resolveConfig(m, &resp.Diagnostics)
+	if rc == nil {
+		return
+	}
+	ctx = tflog.MaskAllFieldValuesStrings(ctx, rc.APIKey)
+	ctx = tflog.MaskMessageStrings(ctx, rc.APIKey)
+
+	client, err := newClient(ctx, rc, p.version)
+	if err != nil {
+		resp.Diagnostics.AddError("Error configuring the MISP client", err.Error())
+		return
+	}
+	pd, diags := connect(ctx, client, rc)
+	resp.Diagnostics.Append(diags...)
+	if pd == nil {
+		return
+	}
+	resp.ResourceData = pd
+	resp.DataSourceData = pd
+}
+
+// newClient builds the HTTP client; it logs every request (method, path, status, duration) through tflog.
+func newClient(ctx context.Context, rc *resolvedConfig, version string) (*misp.Client, error) {
+	logCtx := ctx
+	return misp.New(misp.Config{
+		URL:            rc.URL,
+		APIKey:         rc.APIKey,
+		UserAgent:      "terraform-provider-misp/" + version,
+		Timeout:        time.Duration(rc.TimeoutSeconds) * time.Second,
+		MaxRetries:     int(rc.MaxRetries),
+		Insecure:       rc.Insecure,
+		CACertPEM:      []byte(rc.CACertPEM),
+		CACertFile:     rc.CACertFile,
+		ClientCertFile: rc.ClientCertFile,
+		ClientKeyFile:  rc.ClientKeyFile,
+		Logger: func(reqCtx context.Context, ev misp.RequestEvent) {
+			if reqCtx == nil {
+				reqCtx = logCtx
+			}
+			fields := map[string]any{
+				"method":      ev.Method,
+				"path":        ev.Path,
+				"status":      ev.Status,
+				"duration_ms": ev.Duration.Milliseconds(),
+				"attempt":     ev.Attempt,
+			}
+			if ev.Err != nil {
+				fields["error"] = ev.Err.Error()
+			}
+			tflog.Debug(reqCtx, "MISP API request", fields)
+		},
+	})
+}
+
+// connect checks the URL and key with one servers/getVersion and one users/view/me, turning each
+// failure into a diagnostic that names the problem and the next step (never the key).
+func connect(ctx context.Context, client *misp.Client, rc *resolvedConfig) (*providerData, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	ver, err := client.GetVersion(ctx)
+	if err != nil {
+		connectionDiagnostic(&diags, rc, err)
+		return nil, diags
+	}
+	me, err := client.ViewMe(ctx)
+	if err != nil {
+		connectionDiagnostic(&diags, rc, err)
+		return nil, diags
+	}
+	tflog.Info(ctx, "Connected to MISP", map[string]any{
+		"misp_version": ver.Version,
+		"user_id":      me.User.ID.String(),
+		"org_id":       me.User.OrgID.String(),
+		"role":         me.Role.Name,
+		"site_admin":   bool(me.Role.PermSiteAdmin),
+		"org_admin":    bool(me.Role.PermAdmin),
+	})
+	return &providerData{client: client, mispVersion: ver.Version, me: me}, diags
+}
+
+func connectionDiagnostic(diags *diag.Diagnostics, rc *resolvedConfig, err error) {
+	var apiErr *misp.APIError
+	switch {
+	case errors.Is(err, misp.ErrAuthentication):
+		diags.AddAttributeError(path.Root("api_key"), "MISP rejected the API key",
+			fmt.Sprintf("MISP at %s refused the API key from the %s: %s\n\n"+
+				"The key is unknown, expired or revoked, belongs to a disabled user, or its role lacks API access (perm_auth). "+
+				"Check the key under Administration > List Auth Keys in MISP.", rc.URL, rc.APIKeySource, err))
+	case errors.Is(err, misp.ErrLoginRedirect):
+		diags.AddAttributeError(path.Root("url"), "MISP answered with its login page",
+			fmt.Sprintf("The request to %s was redirected to MISP's HTML login page instead of being answered as an API call: %s\n\n"+
+				"Usual causes: the URL points at a proxy or SSO front end that strips the Accept or Authorization header, "+
+				"MISP is in maintenance mode, or the URL is not the MISP base URL.", rc.URL, err))
+	case errors.Is(err, misp.ErrTLS):
+		diags.AddAttributeError(path.Root("url"), "TLS error connecting to MISP",
+			fmt.Sprintf("The TLS connection to %s failed: %s\n\n"+
+				"If MISP uses a private or self-signed certificate, trust its CA with ca_cert_file (or ca_cert). "+
+				"insecure = true disables verification and is meant for test instances only.", rc.URL, err))
+	case errors.Is(err, misp.ErrUnreachable):
+		diags.AddAttributeError(path.Root("url"), "Cannot reach MISP",
+			fmt.Sprintf("No connection could be made to %s (from the %s): %s\n\n"+
+				"Check the URL, DNS, firewall and that MISP is running.", rc.URL, rc.URLSource, err))
+	case errors.Is(err, misp.ErrTimeout):
+		diags.AddAttributeError(path.Root("url"), "MISP did not answer in time",
+			fmt.Sprintf("The request to %s timed out after %d s: %s\n\nCheck the URL and MISP's load, or raise timeout.",
+				rc.URL, rc.TimeoutSeconds, err))
+	case errors.As(err, &apiErr):
+		diags.AddError("Error connecting to MISP",
+			fmt.Sprintf("MISP at %s answered the connection check with an error: %s", rc.URL, err))
+	default:
+		diags.AddError("Error connecting to MISP", fmt.Sprintf("Checking the connection to %s failed: %s", rc.URL, err))
+	}
 }
 
 func (p *mispProvider) Resources(context.Context) []func() resource.Resource {
