@@ -324,7 +324,7 @@ func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, erro
 		idempotent = st.method == http.MethodGet || st.method == http.MethodHead
 	}
 	if err != nil {
-		if classify(err) == ErrTLS {
+		if errors.Is(classify(err), ErrTLS) {
 			return false, nil
 		}
 		return idempotent || isDialError(err), nil
@@ -447,7 +447,7 @@ func (c *Client) do(ctx context.Context, r request) ([]byte, error) {
 	if err != nil {
 		return nil, c.transportError(r.method, target, int(st.attempts.Load()), err)
 	}
-	defer drain(resp.Body)
+	defer func() { _ = resp.Body.Close() }()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes))
 	if err != nil {
 		return nil, c.transportError(r.method, target, int(st.attempts.Load()), fmt.Errorf("read answer: %w", err))

@@ -84,12 +84,11 @@ func (f *fakeServer) requests() []seen {
 	return append([]seen(nil), f.reqs...)
 }
 
-func newClient(t *testing.T, url string, hc *http.Client, mods ...func(*misp.Config)) *misp.Client {
+func newClient(t *testing.T, url string, mods ...func(*misp.Config)) *misp.Client {
 	t.Helper()
 	cfg := misp.Config{
 		URL:          url,
 		APIKey:       testKey,
-		HTTPClient:   hc,
 		RetryWaitMin: time.Millisecond,
 		RetryWaitMax: 4 * time.Millisecond,
 	}
@@ -497,7 +496,7 @@ func TestMethods(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			srv := newFakeServer(t, tc.reply)
-			c := newClient(t, srv.URL+"/", nil, func(cfg *misp.Config) { cfg.UserAgent = "terraform-provider-misp/1.2.3" })
+			c := newClient(t, srv.URL+"/", func(cfg *misp.Config) { cfg.UserAgent = "terraform-provider-misp/1.2.3" })
 			got, err := tc.call(t.Context(), c)
 			if err != nil {
 				t.Fatalf("call: %v", err)
@@ -564,7 +563,7 @@ func TestNumbersInsteadOfStrings(t *testing.T) {
 		"Role":{"id":3,"permission":2,"rate_limit_count":5,"max_execution_time":300,"perm_auth":1},
 		"UserSetting":{"homepage":{"path":"/events"}},
 		"Organisation":{"id":2,"user_count":3,"created_by":1,"restricted_to_domain":"a.example\n\n b.example "}}`})
-	c := newClient(t, srv.URL, nil)
+	c := newClient(t, srv.URL)
 	v, err := c.GetUser(t.Context(), "6")
 	if err != nil {
 		t.Fatal(err)
@@ -590,7 +589,7 @@ func TestNumbersInsteadOfStrings(t *testing.T) {
 func TestInputValidation(t *testing.T) {
 	t.Parallel()
 	srv := newFakeServer(t)
-	c := newClient(t, srv.URL, nil)
+	c := newClient(t, srv.URL)
 	ctx := t.Context()
 	calls := map[string]func() error{
 		"GetUser":         func() error { _, err := c.GetUser(ctx, ""); return err },
@@ -628,7 +627,7 @@ func TestConcurrentUse(t *testing.T) {
 	srv := newFakeServer(t, reply{Body: `{"version":"2.5.1"}`})
 	var mu sync.Mutex
 	attempts := map[int]int{}
-	c := newClient(t, srv.URL, nil, func(cfg *misp.Config) {
+	c := newClient(t, srv.URL, func(cfg *misp.Config) {
 		cfg.Logger = func(_ context.Context, ev misp.RequestEvent) {
 			mu.Lock()
 			attempts[ev.Attempt]++
@@ -680,7 +679,7 @@ func TestNewValidation(t *testing.T) {
 func TestErrorsAreWrapped(t *testing.T) {
 	t.Parallel()
 	srv := newFakeServer(t, reply{Status: 404, Body: `{"name":"Invalid organisation","message":"Invalid organisation","url":"\/organisations\/view\/77"}`})
-	c := newClient(t, srv.URL, nil)
+	c := newClient(t, srv.URL)
 	_, err := c.GetOrganisation(t.Context(), "77")
 	if !errors.Is(err, misp.ErrNotFound) {
 		t.Fatalf("error %v is not ErrNotFound", err)

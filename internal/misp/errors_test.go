@@ -236,7 +236,7 @@ func TestErrorShapes(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			srv := newFakeServer(t, tc.reply)
-			c := newClient(t, srv.URL, nil, func(cfg *misp.Config) { cfg.MaxRetries = 1 })
+			c := newClient(t, srv.URL, func(cfg *misp.Config) { cfg.MaxRetries = 1 })
 			err := callFor(t.Context(), c, tc.call)
 			if err == nil {
 				t.Fatal("no error")
@@ -311,7 +311,7 @@ func callFor(ctx context.Context, c *misp.Client, call string) error {
 func TestAuthenticationErrorUnwraps(t *testing.T) {
 	t.Parallel()
 	srv := newFakeServer(t, reply{Status: 403, Body: `{"name":"Authentication failed.","message":"Authentication failed.","url":"/servers/getVersion"}`})
-	c := newClient(t, srv.URL, nil)
+	c := newClient(t, srv.URL)
 	_, err := c.GetVersion(t.Context())
 	var authErr *misp.AuthenticationError
 	if !errors.As(err, &authErr) || authErr.Disabled {
@@ -339,7 +339,7 @@ func TestNoSecretInErrors(t *testing.T) {
 		reply{Status: 302, Header: map[string]string{"Location": "/users/login?key=" + testKey}},
 	)
 	var events []string
-	c := newClient(t, srv.URL, nil, func(cfg *misp.Config) {
+	c := newClient(t, srv.URL, func(cfg *misp.Config) {
 		cfg.MaxRetries = 1
 		cfg.Logger = func(_ context.Context, ev misp.RequestEvent) { events = append(events, fmt.Sprintf("%+v", ev)) }
 	})
@@ -373,5 +373,77 @@ func TestNoSecretInErrors(t *testing.T) {
 	}
 	if len(events) != 3 {
 		t.Errorf("%d log events, want 3", len(events))
+	}
+}
+
+// TestUnexpectedAnswers covers 2xx answers that are JSON but not what the
+// endpoint should return.
+func TestUnexpectedAnswers(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		body string
+		call func(ctx context.Context, c *misp.Client) error
+		want string
+	}{
+		{"version missing", `{"name":"something else"}`, func(ctx context.Context, c *misp.Client) error {
+			_, err := c.GetVersion(ctx)
+			return err
+		}, "read MISP version: the answer holds no version; check that the URL points at MISP"},
+		{"version wrong type", `{"version":{}}`, func(ctx context.Context, c *misp.Client) error {
+			_, err := c.GetVersion(ctx)
+			return err
+		}, "read MISP version: decode answer"},
+		{"view without user", `{"Role":{"id":"1"}}`, func(ctx context.Context, c *misp.Client) error {
+			_, err := c.ViewMe(ctx)
+			return err
+		}, "read own user: MISP answer holds no User record"},
+		{"view is a list", `[]`, func(ctx context.Context, c *misp.Client) error {
+			_, err := c.GetUser(ctx, "1")
+			return err
+		}, "read user 1: decode MISP answer"},
+		{"view with bad field", `{"User":{"id":{}}}`, func(ctx context.Context, c *misp.Client) error {
+			_, err := c.GetUser(ctx, "1")
+			return err
+		}, "read user 1: decode MISP user view"},
+		{"users index is an object", `{"User":{}}`, func(ctx context.Context, c *misp.Client) error {
+			_, err := c.ListUsers(ctx, misp.UserFilter{})
+			return err
+		}, "list users: decode answer"},
+		{"organisation list item without record", `[{"Org":{}}]`, func(ctx context.Context, c *misp.Client) error {
+			_, err := c.ListOrganisations(ctx, "", "")
+			return err
+		}, "list organisations: MISP list item 0 holds no Organisation record"},
+		{"role list item bad", `[{"Role":{"id":[]}}]`, func(ctx context.Context, c *misp.Client) error {
+			_, err := c.ListRoles(ctx, "")
+			return err
+		}, "list roles: decode MISP Role 0"},
+		{"role list is an object", `{"Role":{}}`, func(ctx context.Context, c *misp.Client) error {
+			_, err := c.ListRoles(ctx, "")
+			return err
+		}, "list roles: decode MISP list"},
+		{"role record bad", `{"Role":{"id":[]}}`, func(ctx context.Context, c *misp.Client) error {
+			_, err := c.GetRole(ctx, "1")
+			return err
+		}, "read role 1: decode MISP Role"},
+		{"role record null", `{"Role":null}`, func(ctx context.Context, c *misp.Client) error {
+			_, err := c.EditRole(ctx, "1", misp.RoleInput{Permission: ptr(int64(0))})
+			return err
+		}, "update role 1: MISP answer holds no Role record"},
+		{"organisation edit error envelope", `{"saved":false,"errors":{"name":["Name cannot be empty."]}}`, func(ctx context.Context, c *misp.Client) error {
+			_, err := c.EditOrganisation(ctx, "7", misp.OrganisationInput{Name: ptr("")})
+			return err
+		}, "update organisation 7: MISP answered HTTP 200: name: Name cannot be empty."},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			srv := newFakeServer(t, reply{Body: tc.body})
+			c := newClient(t, srv.URL)
+			err := tc.call(t.Context(), c)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("error = %v, want it to contain %q", err, tc.want)
+			}
+		})
 	}
 }

@@ -67,7 +67,7 @@ func TestRetries(t *testing.T) {
 			srv := newFakeServer(t, tc.replies...)
 			var mu sync.Mutex
 			var attempts []int
-			c := newClient(t, srv.URL, nil, func(cfg *misp.Config) {
+			c := newClient(t, srv.URL, func(cfg *misp.Config) {
 				cfg.MaxRetries = tc.attempts
 				cfg.Logger = func(_ context.Context, ev misp.RequestEvent) {
 					mu.Lock()
@@ -104,7 +104,7 @@ func TestRetries(t *testing.T) {
 func TestRetryAfterHonoured(t *testing.T) {
 	t.Parallel()
 	srv := newFakeServer(t, reply{Status: 429, Header: map[string]string{"Retry-After": "30"}}, reply{Body: versionBody})
-	c := newClient(t, srv.URL, nil)
+	c := newClient(t, srv.URL)
 	ctx, cancel := context.WithTimeout(t.Context(), 300*time.Millisecond)
 	defer cancel()
 	_, err := c.GetVersion(ctx)
@@ -143,7 +143,7 @@ func TestConnectionErrors(t *testing.T) {
 	t.Run("GET retried after a hang-up", func(t *testing.T) {
 		t.Parallel()
 		url, n := hangupServer(t)
-		c := newClient(t, url, nil, func(cfg *misp.Config) { cfg.MaxRetries = 3 })
+		c := newClient(t, url, func(cfg *misp.Config) { cfg.MaxRetries = 3 })
 		_, err := c.GetVersion(t.Context())
 		var te *misp.TransportError
 		if !errors.As(err, &te) || te.Attempts != 3 {
@@ -163,7 +163,7 @@ func TestConnectionErrors(t *testing.T) {
 	t.Run("POST not repeated after a hang-up", func(t *testing.T) {
 		t.Parallel()
 		url, n := hangupServer(t)
-		c := newClient(t, url, nil)
+		c := newClient(t, url)
 		_, err := c.AddOrganisation(t.Context(), misp.OrganisationInput{Name: ptr("x")})
 		if err == nil {
 			t.Fatal("no error")
@@ -176,7 +176,7 @@ func TestConnectionErrors(t *testing.T) {
 		t.Parallel()
 		url := closedURL(t)
 		var attempts atomic.Int32
-		c := newClient(t, url, nil, func(cfg *misp.Config) {
+		c := newClient(t, url, func(cfg *misp.Config) {
 			cfg.MaxRetries = 3
 			cfg.Logger = func(_ context.Context, ev misp.RequestEvent) {
 				attempts.Add(1)
@@ -225,7 +225,7 @@ func TestTimeouts(t *testing.T) {
 	t.Run("per-attempt timeout", func(t *testing.T) {
 		t.Parallel()
 		var attempts atomic.Int32
-		c := newClient(t, srv.URL, nil, func(cfg *misp.Config) {
+		c := newClient(t, srv.URL, func(cfg *misp.Config) {
 			cfg.Timeout = 50 * time.Millisecond
 			cfg.MaxRetries = 2
 			cfg.Logger = func(context.Context, misp.RequestEvent) { attempts.Add(1) }
@@ -241,7 +241,7 @@ func TestTimeouts(t *testing.T) {
 	t.Run("POST timeout not repeated", func(t *testing.T) {
 		t.Parallel()
 		var attempts atomic.Int32
-		c := newClient(t, srv.URL, nil, func(cfg *misp.Config) {
+		c := newClient(t, srv.URL, func(cfg *misp.Config) {
 			cfg.Timeout = 50 * time.Millisecond
 			cfg.Logger = func(context.Context, misp.RequestEvent) { attempts.Add(1) }
 		})
@@ -255,7 +255,7 @@ func TestTimeouts(t *testing.T) {
 	})
 	t.Run("caller deadline", func(t *testing.T) {
 		t.Parallel()
-		c := newClient(t, srv.URL, nil)
+		c := newClient(t, srv.URL)
 		ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
 		defer cancel()
 		_, err := c.GetRole(ctx, "1")
@@ -265,7 +265,7 @@ func TestTimeouts(t *testing.T) {
 	})
 	t.Run("caller cancels", func(t *testing.T) {
 		t.Parallel()
-		c := newClient(t, srv.URL, nil)
+		c := newClient(t, srv.URL)
 		ctx, cancel := context.WithCancel(t.Context())
 		time.AfterFunc(20*time.Millisecond, cancel)
 		_, err := c.GetRole(ctx, "1")
@@ -356,7 +356,7 @@ func TestTLS(t *testing.T) {
 	t.Run("untrusted", func(t *testing.T) {
 		t.Parallel()
 		var attempts atomic.Int32
-		c := newClient(t, srv.URL, nil, func(cfg *misp.Config) {
+		c := newClient(t, srv.URL, func(cfg *misp.Config) {
 			cfg.Logger = func(context.Context, misp.RequestEvent) { attempts.Add(1) }
 		})
 		_, err := c.GetVersion(t.Context())
@@ -373,7 +373,7 @@ func TestTLS(t *testing.T) {
 	t.Run("TLS to a plain HTTP port", func(t *testing.T) {
 		t.Parallel()
 		plain := newFakeServer(t, reply{Body: versionBody})
-		c := newClient(t, strings.Replace(plain.URL, "http://", "https://", 1), nil)
+		c := newClient(t, strings.Replace(plain.URL, "http://", "https://", 1))
 		if _, err := c.GetVersion(t.Context()); !errors.Is(err, misp.ErrTLS) {
 			t.Fatalf("error = %v, want ErrTLS", err)
 		}
@@ -404,7 +404,7 @@ func TestMutualTLS(t *testing.T) {
 	if _, err := c.GetVersion(t.Context()); err != nil {
 		t.Fatalf("with client certificate: %v", err)
 	}
-	c = newClient(t, srv.URL, nil, func(cfg *misp.Config) { cfg.CACertPEM = caPEM })
+	c = newClient(t, srv.URL, func(cfg *misp.Config) { cfg.CACertPEM = caPEM })
 	if _, err := c.GetVersion(t.Context()); !errors.Is(err, misp.ErrTLS) {
 		t.Fatalf("without client certificate: error = %v, want ErrTLS", err)
 	}
@@ -453,7 +453,7 @@ func TestLoggerEvents(t *testing.T) {
 	t.Parallel()
 	srv := newFakeServer(t, reply{Status: 503}, reply{Body: `[]`})
 	var events []misp.RequestEvent
-	c := newClient(t, srv.URL, nil, func(cfg *misp.Config) {
+	c := newClient(t, srv.URL, func(cfg *misp.Config) {
 		cfg.Logger = func(_ context.Context, ev misp.RequestEvent) { events = append(events, ev) }
 	})
 	if _, err := c.ListUsers(t.Context(), misp.UserFilter{Email: "a@b"}); err != nil {
