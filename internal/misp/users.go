@@ -134,7 +134,11 @@ type UserInput struct {
 	OrgID  *string `json:"org_id,omitempty"`
 	RoleID *string `json:"role_id,omitempty"`
 	// Password never appears in errors or logs.
-	Password             *string `json:"password,omitempty"`
+	Password *string `json:"password,omitempty"`
+	// EnablePassword (add only) makes MISP keep Password instead of
+	// generating a random one (misp-api.md §1.3).
+	EnablePassword       *bool   `json:"enable_password,omitempty"`
+	ServerID             *string `json:"server_id,omitempty"`
 	ChangePw             *bool   `json:"change_pw,omitempty"`
 	Disabled             *bool   `json:"disabled,omitempty"`
 	Autoalert            *bool   `json:"autoalert,omitempty"`
@@ -151,6 +155,9 @@ type UserInput struct {
 	NotificationWeekly  *bool `json:"notification_weekly,omitempty"`
 	NotificationMonthly *bool `json:"notification_monthly,omitempty"`
 	ForceLogout         *bool `json:"force_logout,omitempty"`
+	// Expiration is MISP's datetime form, "YYYY-MM-DD HH:MM:SS"; ignored on
+	// add, like Notification*.
+	Expiration *string `json:"expiration,omitempty"`
 	// Notify (add only) e-mails the new user its credentials.
 	Notify *bool `json:"notify,omitempty"`
 }
