@@ -1,0 +1,523 @@
+package fakemisp
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// The Go API mutates the data "as a person in the MISP UI would": objects are addressed by id string, fields use
+// MISP column names with natural Go values (bool, string, int, []string), defaults follow MISP's add, and
+// validation is light (unknown ids and references, duplicate unique values).
+
+// ErrNotFound is returned by the Go API for an unknown object id.
+var ErrNotFound = errors.New("fakemisp: no such object")
+
+// normalise converts natural Go values into the decoded-JSON values the handlers work with.
+func normalise(fields map[string]any) map[string]any {
+	out := make(map[string]any, len(fields))
+	for k, v := range fields {
+		switch t := v.(type) {
+		case int:
+			out[k] = int64(t)
+		case int32:
+			out[k] = int64(t)
+		case uint:
+			out[k] = int64(t) //nolint:gosec // ids are small.
+		case []string:
+			l := make([]any, len(t))
+			for i, s := range t {
+				l[i] = s
+			}
+			out[k] = l
+		default:
+			out[k] = v
+		}
+	}
+	return out
+}
+
+func parseID(id string) (int64, bool) {
+	if !isNumericString(id) {
+		return 0, false
+	}
+	f := numericPrefix(id)
+	if f <= 0 || f != float64(int64(f)) {
+		return 0, false
+	}
+	return int64(f), true
+}
+
+func (s *Server) userByID(id string) (row, error) {
+	n, ok := parseID(id)
+	if !ok || s.st.users[n] == nil {
+		return nil, fmt.Errorf("user %s: %w", id, ErrNotFound)
+	}
+	return s.st.users[n], nil
+}
+
+// applyUserFields writes natural-valued fields into u, checking columns and references.
+func (s *Server) applyUserFields(u row, fields map[string]any) error {
+	keys := make([]string, 0, len(fields))
+	for k := range fields {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		v := fields[k]
+		switch k {
+		case "id":
+			continue
+		case "password":
+			pw, ok := v.(string)
+			if !ok {
+				return fmt.Errorf("user field password: want a string")
+			}
+			u["password"] = hashPassword(s.rng, pw)
+			u["last_pw_change"] = s.now().Unix()
+			continue
+		case "org_id":
+			if s.findOrg(v) == nil {
+				return fmt.Errorf("user field org_id %v: organisation %w", v, ErrNotFound)
+			}
+		case "role_id":
+			if s.findRole(v) == nil {
+				return fmt.Errorf("user field role_id %v: role %w", v, ErrNotFound)
+			}
+		case "email":
+			e, ok := v.(string)
+			if !ok || !emailRe.MatchString(strings.TrimSpace(e)) {
+				return fmt.Errorf("user field email %v: not a valid email address", v)
+			}
+			if s.emailTaken(strings.TrimSpace(e), u.id()) {
+				return fmt.Errorf("user field email %s: already used", e)
+			}
+			v = strings.TrimSpace(e)
+		}
+		col, ok := usersTable.col(k)
+		if !ok {
+			return fmt.Errorf("user field %q: no such column", k)
+		}
+		stored, err := col.store(v)
+		if err != nil {
+			return fmt.Errorf("user field %s: invalid value %v", k, v)
+		}
+		u[k] = stored
+	}
+	return nil
+}
+
+// CreateUser creates a user with MISP's REST add defaults (§1.3) and returns its id and a fresh advanced API key.
+// "email" is required; "org_id" defaults to 1 and "role_id" to the default role; "password" sets the password.
+func (s *Server) CreateUser(fields map[string]any) (id string, authkey string, err error) {
+	f := normalise(fields)
+	s.mu.Lock()
+	if phpEmpty(f["email"]) {
+		s.mu.Unlock()
+		return "", "", errors.New("create user: email is required")
+	}
+	now := s.now().Unix()
+	u := usersTable.newRow()
+	u["id"] = s.st.nextUser
+	u["org_id"] = int64(1)
+	u["role_id"] = int64(leadingInt(s.st.defaultRole))
+	u["external_auth_key"] = ""
+	u["gpgkey"] = ""
+	u["certif_public"] = ""
+	u["change_pw"] = true
+	u["invited_by"] = int64(1)
+	u["date_created"] = now
+	u["date_modified"] = now
+	u["last_pw_change"] = now
+	u["authkey"] = randString(s.rng, 40, alnum)
+	u["nids_sid"] = int64(1000000 + s.rng.IntN(9000000))
+	if _, ok := f["password"]; !ok {
+		u["password"] = hashPassword(s.rng, randString(s.rng, 40, passwordChars))
+	}
+	if err := s.applyUserFields(u, f); err != nil {
+		s.mu.Unlock()
+		return "", "", fmt.Errorf("create user: %w", err)
+	}
+	if s.st.roles[u.int("role_id")] == nil || s.st.orgs[u.int("org_id")] == nil {
+		s.mu.Unlock()
+		return "", "", fmt.Errorf("create user: role or organisation %w", ErrNotFound)
+	}
+	if role := s.st.roles[u.int("role_id")]; !role.bool("perm_sync") {
+		u["server_id"] = int64(0)
+	}
+	s.st.nextUser++
+	s.st.users[u.id()] = u
+	key := s.st.addKey(s.rng, u.id(), "", s.now(), "")
+	s.mu.Unlock()
+	s.notify()
+	return itoa(u.id()), key, nil
+}
+
+// UpdateUser changes columns of a user; "password" sets the password (hashed) and last_pw_change.
+func (s *Server) UpdateUser(id string, fields map[string]any) error {
+	s.mu.Lock()
+	u, err := s.userByID(id)
+	if err != nil {
+		s.mu.Unlock()
+		return fmt.Errorf("update user: %w", err)
+	}
+	updated := u.clone()
+	if err := s.applyUserFields(updated, normalise(fields)); err != nil {
+		s.mu.Unlock()
+		return fmt.Errorf("update user %s: %w", id, err)
+	}
+	updated["date_modified"] = s.now().Unix()
+	s.st.users[u.id()] = updated
+	s.mu.Unlock()
+	s.notify()
+	return nil
+}
+
+// DeleteUser hard-deletes a user (its auth keys stop working).
+func (s *Server) DeleteUser(id string) error {
+	s.mu.Lock()
+	u, err := s.userByID(id)
+	if err == nil {
+		delete(s.st.users, u.id())
+	}
+	s.mu.Unlock()
+	if err != nil {
+		return fmt.Errorf("delete user: %w", err)
+	}
+	s.notify()
+	return nil
+}
+
+// userMap renders a user as admin_view's "User" object (password and totp masked, totp_is_set and orgAdmins
+// included) as plain Go values: ids are strings, tinyint columns bools.
+func (s *Server) userMap(u row) map[string]any {
+	v := s.viewUser(u, true)
+	uo, _ := v.get("User")
+	m, _ := toPlain(uo).(map[string]any)
+	return m
+}
+
+// User returns the user's record as the admin view renders it.
+func (s *Server) User(id string) (map[string]any, bool) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	u, err := s.userByID(id)
+	if err != nil {
+		return nil, false
+	}
+	return s.userMap(u), true
+}
+
+// UserByEmail finds a user by e-mail address, case-insensitively.
+func (s *Server) UserByEmail(email string) (map[string]any, bool) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	for _, id := range sortedIDs(s.st.users) {
+		if ciEqual(s.st.users[id].str("email"), strings.TrimSpace(email)) {
+			return s.userMap(s.st.users[id]), true
+		}
+	}
+	return nil, false
+}
+
+// Users returns every user (by id).
+func (s *Server) Users() []map[string]any {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	out := []map[string]any{}
+	for _, id := range sortedIDs(s.st.users) {
+		out = append(out, s.userMap(s.st.users[id]))
+	}
+	return out
+}
+
+// CheckUserPassword reports whether password is the user's current password.
+func (s *Server) CheckUserPassword(id, password string) bool {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	u, err := s.userByID(id)
+	return err == nil && checkPassword(u.str("password"), password)
+}
+
+// NewAuthKey creates another advanced API key for the user and returns it.
+func (s *Server) NewAuthKey(userID string) (string, error) {
+	s.mu.Lock()
+	u, err := s.userByID(userID)
+	if err != nil {
+		s.mu.Unlock()
+		return "", fmt.Errorf("new auth key: %w", err)
+	}
+	key := s.st.addKey(s.rng, u.id(), "", s.now(), "")
+	s.mu.Unlock()
+	s.notify()
+	return key, nil
+}
+
+func (s *Server) orgByIDString(id string) (row, error) {
+	n, ok := parseID(id)
+	if !ok || s.st.orgs[n] == nil {
+		return nil, fmt.Errorf("organisation %s: %w", id, ErrNotFound)
+	}
+	return s.st.orgs[n], nil
+}
+
+// applyOrgFields runs Organisation::beforeValidate and validation, then writes the fields.
+func (s *Server) applyOrgFields(o row, f map[string]any, create bool) error {
+	for k := range f {
+		if _, ok := orgsTable.col(k); !ok {
+			return fmt.Errorf("organisation field %q: no such column", k)
+		}
+	}
+	if !create {
+		if _, ok := f["uuid"]; !ok {
+			f["uuid"] = o["uuid"]
+		}
+	}
+	if !s.beforeValidateOrg(f, create) {
+		return errors.New("organisation: invalid value")
+	}
+	errs, ok := s.validateOrg(f, create, o.id())
+	if !ok || len(errs) > 0 {
+		return fmt.Errorf("organisation: validation failed: %s", string(mustJSON(errs)))
+	}
+	if !writeOrgFields(o, f) || s.orgIndexClash(o) {
+		return errors.New("organisation: invalid or duplicate value")
+	}
+	return nil
+}
+
+// CreateOrganisation creates an organisation with the REST add defaults (local true, fresh v4 UUID).
+func (s *Server) CreateOrganisation(fields map[string]any) (string, error) {
+	f := normalise(fields)
+	s.mu.Lock()
+	o := orgsTable.newRow()
+	o["id"] = s.st.nextOrg
+	if !phpIsset(f, "local") {
+		f["local"] = true
+	}
+	if !phpIsset(f, "created_by") {
+		f["created_by"] = int64(1)
+	}
+	if err := s.applyOrgFields(o, f, true); err != nil {
+		s.mu.Unlock()
+		return "", fmt.Errorf("create organisation: %w", err)
+	}
+	s.st.nextOrg++
+	s.st.orgs[o.id()] = o
+	s.mu.Unlock()
+	s.notify()
+	return itoa(o.id()), nil
+}
+
+// UpdateOrganisation changes columns of an organisation.
+func (s *Server) UpdateOrganisation(id string, fields map[string]any) error {
+	s.mu.Lock()
+	o, err := s.orgByIDString(id)
+	if err != nil {
+		s.mu.Unlock()
+		return fmt.Errorf("update organisation: %w", err)
+	}
+	updated := o.clone()
+	if err := s.applyOrgFields(updated, normalise(fields), false); err != nil {
+		s.mu.Unlock()
+		return fmt.Errorf("update organisation %s: %w", id, err)
+	}
+	s.st.orgs[o.id()] = updated
+	s.mu.Unlock()
+	s.notify()
+	return nil
+}
+
+// ErrOrganisationInUse is returned when deleting an organisation that still has users.
+var ErrOrganisationInUse = errors.New("fakemisp: organisation still has users")
+
+// DeleteOrganisation deletes an organisation; like MISP it refuses while users remain.
+func (s *Server) DeleteOrganisation(id string) error {
+	s.mu.Lock()
+	o, err := s.orgByIDString(id)
+	if err == nil && s.userCount(o.id()) != "0" {
+		err = fmt.Errorf("organisation %s: %w", id, ErrOrganisationInUse)
+	}
+	if err == nil {
+		delete(s.st.orgs, o.id())
+	}
+	s.mu.Unlock()
+	if err != nil {
+		return fmt.Errorf("delete organisation: %w", err)
+	}
+	s.notify()
+	return nil
+}
+
+func (s *Server) orgMap(o row) map[string]any {
+	out := renderOrgFields(o, nil)
+	out = append(out, kv{"user_count", s.userCount(o.id())})
+	m, _ := toPlain(out).(map[string]any)
+	return m
+}
+
+// Organisation returns every column of the organisation plus user_count.
+func (s *Server) Organisation(id string) (map[string]any, bool) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	o, err := s.orgByIDString(id)
+	if err != nil {
+		return nil, false
+	}
+	return s.orgMap(o), true
+}
+
+// Organisations returns every organisation (by id).
+func (s *Server) Organisations() []map[string]any {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	out := []map[string]any{}
+	for _, id := range sortedIDs(s.st.orgs) {
+		out = append(out, s.orgMap(s.st.orgs[id]))
+	}
+	return out
+}
+
+func (s *Server) roleByIDString(id string) (row, error) {
+	n, ok := parseID(id)
+	if !ok || s.st.roles[n] == nil {
+		return nil, fmt.Errorf("role %s: %w", id, ErrNotFound)
+	}
+	return s.st.roles[n], nil
+}
+
+func (s *Server) applyRoleFields(r row, f map[string]any, create bool) error {
+	for k := range f {
+		if _, ok := rolesTable.col(k); !ok && k != "permission" {
+			return fmt.Errorf("role field %q: no such column", k)
+		}
+	}
+	trimStrings(f)
+	errs, ok := s.validateRole(f, r.id())
+	if !ok || len(errs) > 0 {
+		return fmt.Errorf("role: validation failed: %s", string(mustJSON(errs)))
+	}
+	if create && !phpIsset(f, "name") {
+		return errors.New("role: name is required")
+	}
+	if _, ok := f["permission"]; ok || create {
+		beforeSaveRole(f, create)
+	}
+	if !s.writeRoleFields(r, f, create) {
+		return errors.New("role: invalid value")
+	}
+	return nil
+}
+
+// CreateRole creates a role like MISP's add: "permission" (0–3 or its name) sets the four data flags, and every
+// other perm_* flag not given is false (perm_auth included).
+func (s *Server) CreateRole(fields map[string]any) (string, error) {
+	f := normalise(fields)
+	s.mu.Lock()
+	r := rolesTable.newRow()
+	r["id"] = s.st.nextRole
+	if err := s.applyRoleFields(r, f, true); err != nil {
+		s.mu.Unlock()
+		return "", fmt.Errorf("create role: %w", err)
+	}
+	s.st.nextRole++
+	s.st.roles[r.id()] = r
+	s.mu.Unlock()
+	s.notify()
+	return itoa(r.id()), nil
+}
+
+// UpdateRole changes columns of a role. Unlike the REST edit, the four data flags are recomputed only when
+// "permission" is given.
+func (s *Server) UpdateRole(id string, fields map[string]any) error {
+	s.mu.Lock()
+	r, err := s.roleByIDString(id)
+	if err != nil {
+		s.mu.Unlock()
+		return fmt.Errorf("update role: %w", err)
+	}
+	updated := r.clone()
+	if err := s.applyRoleFields(updated, normalise(fields), false); err != nil {
+		s.mu.Unlock()
+		return fmt.Errorf("update role %s: %w", id, err)
+	}
+	s.st.roles[r.id()] = updated
+	s.mu.Unlock()
+	s.notify()
+	return nil
+}
+
+// DeleteRole deletes a role (like the UI it does not check for users still holding it).
+func (s *Server) DeleteRole(id string) error {
+	s.mu.Lock()
+	r, err := s.roleByIDString(id)
+	if err == nil {
+		delete(s.st.roles, r.id())
+	}
+	s.mu.Unlock()
+	if err != nil {
+		return fmt.Errorf("delete role: %w", err)
+	}
+	s.notify()
+	return nil
+}
+
+func (s *Server) roleMap(r row) map[string]any {
+	out := renderRole(r)
+	out = append(out, kv{"default", s.st.defaultRole != "" && looseEqualInt(s.st.defaultRole, r.id())})
+	m, _ := toPlain(out).(map[string]any)
+	return m
+}
+
+// Role returns the role as the roles index renders it (with "permission", "permission_description", "default").
+func (s *Server) Role(id string) (map[string]any, bool) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	r, err := s.roleByIDString(id)
+	if err != nil {
+		return nil, false
+	}
+	return s.roleMap(r), true
+}
+
+// Roles returns every role (by id).
+func (s *Server) Roles() []map[string]any {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	out := []map[string]any{}
+	for _, id := range sortedIDs(s.st.roles) {
+		out = append(out, s.roleMap(s.st.roles[id]))
+	}
+	return out
+}
+
+// SetDefaultRole sets the AdminSetting default_role.
+func (s *Server) SetDefaultRole(id string) error {
+	s.mu.Lock()
+	r, err := s.roleByIDString(id)
+	if err == nil {
+		s.st.defaultRole = itoa(r.id())
+	}
+	s.mu.Unlock()
+	if err != nil {
+		return fmt.Errorf("set default role: %w", err)
+	}
+	s.notify()
+	return nil
+}
+
+// DefaultRoleID returns the AdminSetting default_role ("" when unset).
+func (s *Server) DefaultRoleID() string {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.st.defaultRole
+}
+
+func mustJSON(v any) []byte {
+	b, err := obj{{"v", v}}.MarshalJSON()
+	if err != nil {
+		return nil
+	}
+	return b
+}

@@ -1,0 +1,464 @@
+package fakemisp
+
+import (
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Column lists follow INSTALL/MYSQL.sql of MISP 2.5.1 (order, nullability and defaults).
+var usersTable = newTable([]column{
+	{"id", kInt, false, nil},
+	{"password", kString, false, ""},
+	{"org_id", kInt, false, int64(0)},
+	{"server_id", kInt, false, int64(0)},
+	{"email", kString, false, ""},
+	{"autoalert", kBool, false, false},
+	{"authkey", kString, true, nil},
+	{"invited_by", kInt, false, int64(0)},
+	{"gpgkey", kString, true, nil},
+	{"certif_public", kString, true, nil},
+	{"nids_sid", kInt, false, int64(0)},
+	{"termsaccepted", kBool, false, false},
+	{"newsread", kInt, true, int64(0)},
+	{"role_id", kInt, false, int64(0)},
+	{"change_pw", kBool, false, false},
+	{"contactalert", kBool, false, false},
+	{"disabled", kBool, false, false},
+	{"expiration", kDatetime, true, nil},
+	{"current_login", kInt, true, int64(0)},
+	{"last_login", kInt, true, int64(0)},
+	{"force_logout", kBool, false, false},
+	{"date_created", kInt, true, nil},
+	{"date_modified", kInt, true, nil},
+	{"sub", kString, true, nil},
+	{"external_auth_required", kBool, false, false},
+	{"external_auth_key", kString, true, nil},
+	{"last_api_access", kInt, true, int64(0)},
+	{"notification_daily", kBool, false, false},
+	{"notification_weekly", kBool, false, false},
+	{"notification_monthly", kBool, false, false},
+	{"totp", kString, true, nil},
+	{"hotp_counter", kInt, true, nil},
+	{"last_pw_change", kInt, true, nil},
+})
+
+var orgsTable = newTable([]column{
+	{"id", kInt, false, nil},
+	{"name", kString, false, ""},
+	{"date_created", kDatetime, false, nil},
+	{"date_modified", kDatetime, false, nil},
+	{"description", kString, true, nil},
+	{"type", kString, false, ""},
+	{"nationality", kString, false, ""},
+	{"sector", kString, false, ""},
+	{"created_by", kInt, false, int64(0)},
+	{"uuid", kString, true, nil},
+	{"contacts", kString, true, nil},
+	{"local", kBool, false, false},
+	{"restricted_to_domain", kString, true, nil}, // JSON text; decoded on output (Organisation::afterFind)
+	{"landingpage", kString, true, nil},
+})
+
+var rolesTable = newTable([]column{
+	{"id", kInt, false, nil},
+	{"name", kString, false, nil},
+	{"created", kDatetime, true, nil},
+	{"modified", kDatetime, true, nil},
+	{"perm_add", kBool, true, nil},
+	{"perm_modify", kBool, true, nil},
+	{"perm_modify_org", kBool, true, nil},
+	{"perm_publish", kBool, true, nil},
+	{"perm_delegate", kBool, false, false},
+	{"perm_sync", kBool, true, nil},
+	{"perm_admin", kBool, true, nil},
+	{"perm_audit", kBool, true, nil},
+	{"perm_full", kBool, true, nil},
+	{"perm_auth", kBool, false, false},
+	{"perm_site_admin", kBool, false, false},
+	{"perm_regexp_access", kBool, false, false},
+	{"perm_tagger", kBool, false, false},
+	{"perm_template", kBool, false, false},
+	{"perm_sharing_group", kBool, false, false},
+	{"perm_tag_editor", kBool, false, false},
+	{"perm_sighting", kBool, false, false},
+	{"perm_object_template", kBool, false, false},
+	{"default_role", kBool, false, false},
+	{"memory_limit", kString, true, ""},
+	{"max_execution_time", kString, true, ""},
+	{"restricted_to_site_admin", kBool, false, false},
+	{"perm_publish_zmq", kBool, false, false},
+	{"perm_publish_kafka", kBool, false, false},
+	{"perm_decaying", kBool, false, false},
+	{"enforce_rate_limit", kBool, false, false},
+	{"rate_limit_count", kInt, false, int64(0)},
+	{"perm_galaxy_editor", kBool, false, false},
+	{"perm_warninglist", kBool, false, false},
+	{"perm_view_feed_correlations", kBool, false, false},
+	{"perm_analyst_data", kBool, false, false},
+	{"perm_skip_otp", kBool, false, false},
+})
+
+// rolePermFlags is Role::permFlags: flags defaulted to 0 on create when absent.
+var rolePermFlags = []string{
+	"perm_site_admin", "perm_admin", "perm_sync", "perm_audit", "perm_auth", "perm_regexp_access", "perm_tagger",
+	"perm_tag_editor", "perm_template", "perm_sharing_group", "perm_delegate", "perm_sighting", "perm_object_template",
+	"perm_galaxy_editor", "perm_decaying", "perm_publish_zmq", "perm_publish_kafka", "perm_warninglist",
+	"perm_view_feed_correlations", "perm_analyst_data", "perm_skip_otp",
+}
+
+// seedRoleColumns and seedRoles reproduce the INSERT statements of INSTALL/MYSQL.sql (misp-api.md §3.4).
+var seedRoleColumns = []string{"perm_add", "perm_modify", "perm_modify_org", "perm_publish", "perm_publish_zmq",
+	"perm_publish_kafka", "perm_sync", "perm_admin", "perm_audit", "perm_full", "perm_auth", "perm_regexp_access",
+	"perm_tagger", "perm_site_admin", "perm_template", "perm_sharing_group", "perm_tag_editor", "perm_delegate",
+	"perm_sighting", "perm_object_template", "perm_decaying", "default_role", "restricted_to_site_admin",
+	"enforce_rate_limit", "perm_galaxy_editor", "perm_warninglist", "perm_view_feed_correlations",
+	"perm_analyst_data", "perm_skip_otp"}
+
+var seedRoles = []struct {
+	name  string
+	flags string // one digit per seedRoleColumns entry
+}{
+	{"admin", "11111111111111111111100011110"},
+	{"Org Admin", "11111101101010111110100010010"},
+	{"User", "11100000101010000010110010010"},
+	{"Publisher", "11111100101010000110100010010"},
+	{"Sync user", "11111110101010011110100010010"},
+	{"Read Only", "00000000101000000000000000000"},
+}
+
+// authKey is a row of auth_keys (advanced keys). The key itself is kept only as a SHA-256 (MISP uses bcrypt; a fast
+// hash keeps authentication cheap, see the benchmark in the package doc).
+type authKey struct {
+	ID         int64  `json:"id"`
+	UUID       string `json:"uuid"`
+	Start      string `json:"authkey_start"`
+	End        string `json:"authkey_end"`
+	Hash       string `json:"hash"`
+	Created    int64  `json:"created"`
+	Expiration int64  `json:"expiration"`
+	ReadOnly   bool   `json:"read_only"`
+	UserID     int64  `json:"user_id"`
+	Comment    string `json:"comment"`
+}
+
+// state is everything MISP keeps in its database that the emulator models.
+type state struct {
+	users       map[int64]row
+	orgs        map[int64]row
+	roles       map[int64]row
+	keys        map[int64]*authKey
+	keyIndex    map[string][]int64 // authkey_start+authkey_end → key ids
+	nextUser    int64
+	nextOrg     int64
+	nextRole    int64
+	nextKey     int64
+	defaultRole string // AdminSetting default_role; "" when unset
+	instanceID  string // MISP.uuid
+}
+
+func hashKey(k string) string {
+	sum := sha256.Sum256([]byte(k))
+	return hex.EncodeToString(sum[:])
+}
+
+const alnum = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+// passwordChars is User::generateRandomPassword's alphabet.
+const passwordChars = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_-+=!@#$%^&*()<>/?"
+
+func randString(rng *rand.Rand, n int, alphabet string) string {
+	b := make([]byte, n)
+	for i := range b {
+		b[i] = alphabet[rng.IntN(len(alphabet))]
+	}
+	return string(b)
+}
+
+func randUUID(rng *rand.Rand) string {
+	var b [16]byte
+	for i := 0; i < 16; i += 8 {
+		v := rng.Uint64()
+		for j := 0; j < 8; j++ {
+			b[i+j] = byte(v >> (8 * j))
+		}
+	}
+	b[6] = (b[6] & 0x0f) | 0x40
+	b[8] = (b[8] & 0x3f) | 0x80
+	h := hex.EncodeToString(b[:])
+	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
+}
+
+// hashPassword stands in for MISP's bcrypt (BlowfishConstantPasswordHasher): salted SHA-256 is enough for a fake.
+func hashPassword(rng *rand.Rand, pw string) string {
+	salt := randString(rng, 16, alnum)
+	sum := sha256.Sum256([]byte(salt + pw))
+	return "$fake$" + salt + "$" + hex.EncodeToString(sum[:])
+}
+
+func checkPassword(stored, pw string) bool {
+	parts := strings.Split(stored, "$")
+	if len(parts) != 4 || parts[1] != "fake" {
+		return false
+	}
+	sum := sha256.Sum256([]byte(parts[2] + pw))
+	return subtle.ConstantTimeCompare([]byte(hex.EncodeToString(sum[:])), []byte(parts[3])) == 1
+}
+
+// seedState builds a fresh MISP 2.5.1 database: host org 1, roles 1–6 (default 3) and admin@admin.test.
+func seedState(rng *rand.Rand, now time.Time, adminKey string) *state {
+	st := &state{
+		users: map[int64]row{}, orgs: map[int64]row{}, roles: map[int64]row{}, keys: map[int64]*authKey{},
+		keyIndex: map[string][]int64{}, nextUser: 1, nextOrg: 1, nextRole: 1, nextKey: 1,
+		defaultRole: "3",
+	}
+	st.instanceID = randUUID(rng)
+	dt := now.UTC().Format(datetimeLayout)
+	for i, sr := range seedRoles {
+		r := rolesTable.newRow()
+		r["id"] = int64(i + 1)
+		r["name"] = sr.name
+		r["created"] = dt
+		r["modified"] = dt
+		for j, c := range seedRoleColumns {
+			r[c] = sr.flags[j] == '1'
+		}
+		r["memory_limit"] = nil
+		r["max_execution_time"] = nil
+		r["rate_limit_count"] = int64(0)
+		st.roles[int64(i+1)] = r
+	}
+	st.nextRole = int64(len(seedRoles) + 1)
+
+	// User::init → createInitialOrganisation equivalent.
+	org := orgsTable.newRow()
+	org["id"] = int64(1)
+	org["name"] = "ORGNAME"
+	org["description"] = "Automatically generated admin organisation"
+	org["type"] = "ADMIN"
+	org["date_created"] = dt
+	org["date_modified"] = dt
+	org["uuid"] = randUUID(rng)
+	org["local"] = true
+	st.orgs[1] = org
+	st.nextOrg = 2
+
+	// User::createInitialUser: password "admin", legacy authkey = the initial advanced key, date_created NULL.
+	u := usersTable.newRow()
+	u["id"] = int64(1)
+	u["email"] = "admin@admin.test"
+	u["org_id"] = int64(1)
+	u["password"] = hashPassword(rng, "admin")
+	u["authkey"] = adminKey
+	u["certif_public"] = ""
+	u["nids_sid"] = int64(4000000)
+	u["newsread"] = int64(0)
+	u["role_id"] = int64(1)
+	u["change_pw"] = true
+	u["date_modified"] = now.Unix()
+	st.users[1] = u
+	st.nextUser = 2
+	st.addKey(rng, 1, adminKey, now, "Initial auto-generated key")
+	return st
+}
+
+// addKey stores a new advanced key for userID; an empty key means "generate one". It returns the clear key.
+func (st *state) addKey(rng *rand.Rand, userID int64, key string, now time.Time, comment string) string {
+	if key == "" {
+		key = randString(rng, 40, alnum)
+	}
+	k := &authKey{
+		ID: st.nextKey, UUID: randUUID(rng), Start: key[:4], End: key[len(key)-4:], Hash: hashKey(key),
+		Created: now.Unix(), UserID: userID, Comment: comment,
+	}
+	st.nextKey++
+	st.keys[k.ID] = k
+	st.keyIndex[k.Start+k.End] = append(st.keyIndex[k.Start+k.End], k.ID)
+	return key
+}
+
+// lookupKey is AuthKey::getAuthUserByAuthKey: candidates by first and last four characters, expired keys skipped.
+func (st *state) lookupKey(key string, now time.Time) *authKey {
+	if len(key) < 8 {
+		return nil
+	}
+	h := hashKey(key)
+	for _, id := range st.keyIndex[key[:4]+key[len(key)-4:]] {
+		k := st.keys[id]
+		if k == nil || (k.Expiration != 0 && k.Expiration <= now.Unix()) {
+			continue
+		}
+		if subtle.ConstantTimeCompare([]byte(k.Hash), []byte(h)) == 1 {
+			return k
+		}
+	}
+	return nil
+}
+
+// clone deep-copies the state (used by Reset bookkeeping and snapshots).
+func (st *state) clone() *state {
+	c := *st
+	c.users = make(map[int64]row, len(st.users))
+	for k, v := range st.users {
+		c.users[k] = v.clone()
+	}
+	c.orgs = make(map[int64]row, len(st.orgs))
+	for k, v := range st.orgs {
+		c.orgs[k] = v.clone()
+	}
+	c.roles = make(map[int64]row, len(st.roles))
+	for k, v := range st.roles {
+		c.roles[k] = v.clone()
+	}
+	c.keys = make(map[int64]*authKey, len(st.keys))
+	c.keyIndex = make(map[string][]int64, len(st.keyIndex))
+	for k, v := range st.keys {
+		kk := *v
+		c.keys[k] = &kk
+		c.keyIndex[kk.Start+kk.End] = append(c.keyIndex[kk.Start+kk.End], kk.ID)
+	}
+	return &c
+}
+
+func sortedIDs(m map[int64]row) []int64 {
+	ids := make([]int64, 0, len(m))
+	for id := range m {
+		ids = append(ids, id)
+	}
+	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
+	return ids
+}
+
+// snapshotDoc is the persisted form of state (the runner's -state file).
+type snapshotDoc struct {
+	Format      string           `json:"format"`
+	Users       []map[string]any `json:"users"`
+	Orgs        []map[string]any `json:"organisations"`
+	Roles       []map[string]any `json:"roles"`
+	Keys        []*authKey       `json:"auth_keys"`
+	NextUser    int64            `json:"next_user_id"`
+	NextOrg     int64            `json:"next_organisation_id"`
+	NextRole    int64            `json:"next_role_id"`
+	NextKey     int64            `json:"next_auth_key_id"`
+	DefaultRole string           `json:"default_role"`
+	InstanceID  string           `json:"instance_uuid"`
+}
+
+const snapshotFormat = "mispfake-state/1"
+
+func (st *state) marshal() ([]byte, error) {
+	doc := snapshotDoc{
+		Format: snapshotFormat, NextUser: st.nextUser, NextOrg: st.nextOrg, NextRole: st.nextRole,
+		NextKey: st.nextKey, DefaultRole: st.defaultRole, InstanceID: st.instanceID,
+	}
+	dump := func(m map[int64]row) []map[string]any {
+		out := []map[string]any{}
+		for _, id := range sortedIDs(m) {
+			out = append(out, map[string]any(m[id]))
+		}
+		return out
+	}
+	doc.Users, doc.Orgs, doc.Roles = dump(st.users), dump(st.orgs), dump(st.roles)
+	ids := make([]int64, 0, len(st.keys))
+	for id := range st.keys {
+		ids = append(ids, id)
+	}
+	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
+	for _, id := range ids {
+		doc.Keys = append(doc.Keys, st.keys[id])
+	}
+	out, err := json.MarshalIndent(doc, "", "  ")
+	if err != nil {
+		return nil, fmt.Errorf("encode state: %w", err)
+	}
+	return out, nil
+}
+
+func unmarshalState(data []byte) (*state, error) {
+	var doc snapshotDoc
+	dec := json.NewDecoder(strings.NewReader(string(data)))
+	dec.UseNumber()
+	if err := dec.Decode(&doc); err != nil {
+		return nil, fmt.Errorf("decode state: %w", err)
+	}
+	if doc.Format != snapshotFormat {
+		return nil, fmt.Errorf("decode state: unknown format %q (want %q)", doc.Format, snapshotFormat)
+	}
+	st := &state{
+		users: map[int64]row{}, orgs: map[int64]row{}, roles: map[int64]row{}, keys: map[int64]*authKey{},
+		keyIndex: map[string][]int64{}, nextUser: doc.NextUser, nextOrg: doc.NextOrg, nextRole: doc.NextRole,
+		nextKey: doc.NextKey, defaultRole: doc.DefaultRole, instanceID: doc.InstanceID,
+	}
+	load := func(t *table, in []map[string]any, dst map[int64]row, what string) error {
+		for _, m := range in {
+			r := t.newRow()
+			for k, v := range m {
+				c, ok := t.col(k)
+				if !ok {
+					return fmt.Errorf("decode state: %s: unknown column %q", what, k)
+				}
+				if v == nil {
+					r[k] = nil
+					continue
+				}
+				switch c.kind {
+				case kInt:
+					n, ok := v.(json.Number)
+					if !ok {
+						return fmt.Errorf("decode state: %s.%s: want a number", what, k)
+					}
+					i, err := strconv.ParseInt(n.String(), 10, 64)
+					if err != nil {
+						return fmt.Errorf("decode state: %s.%s: %w", what, k, err)
+					}
+					r[k] = i
+				case kBool:
+					b, ok := v.(bool)
+					if !ok {
+						return fmt.Errorf("decode state: %s.%s: want a boolean", what, k)
+					}
+					r[k] = b
+				default:
+					s, ok := v.(string)
+					if !ok {
+						return fmt.Errorf("decode state: %s.%s: want a string", what, k)
+					}
+					r[k] = s
+				}
+			}
+			id, ok := r["id"].(int64)
+			if !ok || id <= 0 {
+				return fmt.Errorf("decode state: %s without a valid id", what)
+			}
+			dst[id] = r
+		}
+		return nil
+	}
+	if err := load(usersTable, doc.Users, st.users, "user"); err != nil {
+		return nil, err
+	}
+	if err := load(orgsTable, doc.Orgs, st.orgs, "organisation"); err != nil {
+		return nil, err
+	}
+	if err := load(rolesTable, doc.Roles, st.roles, "role"); err != nil {
+		return nil, err
+	}
+	for _, k := range doc.Keys {
+		if k == nil || k.ID <= 0 || len(k.Start) != 4 || len(k.End) != 4 {
+			return nil, fmt.Errorf("decode state: malformed auth key")
+		}
+		st.keys[k.ID] = k
+		st.keyIndex[k.Start+k.End] = append(st.keyIndex[k.Start+k.End], k.ID)
+	}
+	if st.nextUser <= 0 || st.nextOrg <= 0 || st.nextRole <= 0 || st.nextKey <= 0 {
+		return nil, fmt.Errorf("decode state: id counters missing")
+	}
+	return st, nil
+}
