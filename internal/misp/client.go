@@ -78,6 +78,10 @@ type Config struct {
 	// RetryWaitMin and RetryWaitMax bound the exponential backoff; defaults
 	// DefaultRetryWaitMin and DefaultRetryWaitMax.
 	RetryWaitMin, RetryWaitMax time.Duration
+	// IndexCacheTTL is how long one listing serves CachedUser, CachedOrganisation and CachedRole
+	// (default DefaultIndexCacheTTL; negative: every call lists again, still shared by concurrent
+	// callers); any write through the client drops the listings earlier.
+	IndexCacheTTL time.Duration
 }
 
 // RequestEvent describes one HTTP attempt, for logging.
@@ -100,6 +104,7 @@ type Client struct {
 	apiKey    string
 	userAgent string
 	http      *retryablehttp.Client
+	cache     *indexCache
 }
 
 // New validates cfg (URL, TLS material) and returns a Client. It does no
@@ -135,6 +140,7 @@ func New(cfg Config) (*Client, error) {
 		baseURL:   base,
 		apiKey:    cfg.APIKey,
 		userAgent: ua,
+		cache:     newIndexCache(cfg.IndexCacheTTL),
 		http: &retryablehttp.Client{
 			HTTPClient:   hc,
 			RetryWaitMin: waitMin,
@@ -444,6 +450,10 @@ func (c *Client) do(ctx context.Context, r request) ([]byte, error) {
 	req.Header.Set("User-Agent", c.userAgent)
 
 	resp, err := c.http.Do(req)
+	if r.method != http.MethodGet && r.method != http.MethodHead {
+		// Whatever the outcome, the write may have been applied.
+		c.cache.invalidate()
+	}
 	if err != nil {
 		return nil, c.transportError(r.method, target, int(st.attempts.Load()), err)
 	}
