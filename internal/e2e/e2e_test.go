@@ -1,0 +1,137 @@
+//go:build linux
+
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/misp-iac/terraform-provider-misp/internal/fakemisp"
+)
+
+var (
+	buildOnce sync.Once
+	buildDir  string
+	built     *Binaries
+	buildErr  error
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if buildDir != "" {
+		_ = os.RemoveAll(buildDir)
+	}
+	os.Exit(code)
+}
+
+// binaries builds the provider and the wrapper once per test process.
+func binaries(t *testing.T) *Binaries {
+	t.Helper()
+	buildOnce.Do(func() {
+		ctx := context.Background()
+		wd, err := os.Getwd()
+		if err != nil {
+			buildErr = err
+			return
+		}
+		root, err := ModuleRoot(ctx, wd)
+		if err != nil {
+			buildErr = err
+			return
+		}
+		buildDir, err = os.MkdirTemp("", "misp-e2e-build-") //nolint:usetesting // shared by every test of the process; TestMain removes it
+		if err != nil {
+			buildErr = err
+			return
+		}
+		built, buildErr = Build(ctx, root, buildDir)
+	})
+	if buildErr != nil {
+		t.Fatalf("building the provider: %v", buildErr)
+	}
+	return built
+}
+
+// terraformPath is the CLI the tests drive; without one they fail (never skip), like the acceptance suite.
+func terraformPath(t *testing.T) string {
+	t.Helper()
+	if p := os.Getenv("TF_ACC_TERRAFORM_PATH"); p != "" {
+		return p
+	}
+	p, err := exec.LookPath("terraform")
+	if err != nil {
+		t.Fatal("no terraform binary on PATH (or TF_ACC_TERRAFORM_PATH): the end-to-end tests need Terraform >= 1.11")
+	}
+	return p
+}
+
+// requireAcc skips unless TF_ACC is set: these tests run the real CLI, like the acceptance tests.
+func requireAcc(t *testing.T) {
+	t.Helper()
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("end-to-end test: set TF_ACC=1 (make test does)")
+	}
+}
+
+// env is one emulator and one workspace for a test.
+type env struct {
+	emu *Emulator
+	ws  *Workspace
+}
+
+func newEnv(t *testing.T, opts fakemisp.Options) *env {
+	t.Helper()
+	bins := binaries(t)
+	emu, err := StartEmulator(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = emu.Close() })
+	ws, err := NewWorkspace(t.TempDir(), terraformPath(t), bins, emu.URL, emu.Fake.AdminKey())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &env{emu: emu, ws: ws}
+}
+
+// write writes a configuration file or fails the test.
+func (e *env) write(t *testing.T, name, content string) {
+	t.Helper()
+	if err := e.ws.WriteFile(name, content); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// run runs terraform and fails the test when it cannot start or exits with another code than want.
+func (e *env) run(t *testing.T, want int, args ...string) *Result {
+	t.Helper()
+	res, err := e.ws.Run(t.Context(), args...)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, res.Output())
+	}
+	if res.ExitCode != want {
+		t.Fatalf("terraform %s: exit code %d, want %d\n%s", strings.Join(args, " "), res.ExitCode, want, res.Output())
+	}
+	return res
+}
+
+// providerHeader is the terraform and provider blocks every configuration starts with; url and key come from
+// MISP_URL / MISP_API_KEY.
+const providerHeader = `terraform {
+  required_providers {
+    misp = {
+      source = "misp-iac/misp"
+    }
+  }
+}
+
+provider "misp" {}
+`
+
+// emailOf is the address of the i-th generated user.
+func emailOf(i int) string { return fmt.Sprintf("user%05d@bench.example.org", i) }
