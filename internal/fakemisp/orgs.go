@@ -88,9 +88,9 @@ func (s *Server) orgsIndex(c *reqCtx) *response {
 		}
 		orgs = append(orgs, o)
 	}
-	// ORDER BY LOWER(name); ties keep id order.
+	// ORDER BY LOWER(name) (PAD SPACE collation: trailing spaces do not count); ties keep id order.
 	sort.SliceStable(orgs, func(i, j int) bool {
-		return strings.ToLower(orgs[i].str("name")) < strings.ToLower(orgs[j].str("name"))
+		return strings.TrimRight(strings.ToLower(orgs[i].str("name")), " ") < strings.TrimRight(strings.ToLower(orgs[j].str("name")), " ")
 	})
 	list := []any{}
 	for _, o := range orgs {

@@ -152,6 +152,16 @@ const hexDigits = "0123456789abcdef"
 func writeString(b *bytes.Buffer, s string, escSlash bool) {
 	b.WriteByte('"')
 	for i := 0; i < len(s); {
+		// Copy runs of bytes that need no escaping in one go.
+		j := i
+		for j < len(s) && s[j] >= 0x20 && s[j] < utf8.RuneSelf && s[j] != '"' && s[j] != '\\' && (s[j] != '/' || !escSlash) {
+			j++
+		}
+		if j > i {
+			b.WriteString(s[i:j])
+			i = j
+			continue
+		}
 		c := s[i]
 		if c < utf8.RuneSelf {
 			switch {
