@@ -284,3 +284,65 @@ func TestCachedOrganisationAndRole(t *testing.T) {
 		t.Fatalf("requests %v, want %v", got, want)
 	}
 }
+
+// Each write drops what it may change: a user write the users and organisations listings (user_count) but
+// not roles or organisation names; an organisation write organisations, their names and users; a role
+// write roles and users.
+func TestCache_invalidationByKind(t *testing.T) {
+	fake, c := cacheEnv(t, 0, nil)
+	ids := createUsers(t, fake, 1)
+	ctx := t.Context()
+	readAll := func() {
+		t.Helper()
+		if _, err := c.CachedUser(ctx, ids[0]); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.CachedOrganisation(ctx, "1"); err != nil {
+			t.Fatal(err)
+		}
+		if n, err := c.CachedOrganisationName(ctx, "1"); err != nil || n == "" {
+			t.Fatalf("organisation name %q, %v", n, err)
+		}
+		if _, err := c.CachedRole(ctx, "3"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	readAll()
+	fake.ResetCounters()
+	readAll()
+	if got := fake.TotalRequests(); got != 0 {
+		t.Fatalf("fresh listings were not reused: %v", fake.Counters())
+	}
+	step := func(name string, write func() error, want map[string]int) {
+		t.Helper()
+		if err := write(); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		fake.ResetCounters()
+		readAll()
+		got := fake.Counters()
+		for ep, n := range want {
+			if got[ep] != n {
+				t.Errorf("after %s: %d x %s, want %d (all: %v)", name, got[ep], ep, n, got)
+			}
+		}
+		if len(got) != len(want) {
+			t.Errorf("after %s: requests %v, want only %v", name, got, want)
+		}
+	}
+	disabled := true
+	step("a user write", func() error {
+		_, err := c.EditUser(ctx, ids[0], misp.UserInput{Disabled: &disabled})
+		return err
+	}, map[string]int{"GET /admin/users/index": 1, "GET /organisations/index": 1})
+	desc := "edited"
+	step("an organisation write", func() error {
+		_, err := c.EditOrganisation(ctx, "1", misp.OrganisationInput{Description: &desc})
+		return err
+	}, map[string]int{"GET /admin/users/index": 1, "GET /organisations/index": 2})
+	step("a role write", func() error { return c.SetDefaultRole(ctx, "4") },
+		map[string]int{"GET /admin/users/index": 1, "GET /roles/index": 1})
+	if r, err := c.CachedRole(ctx, "4"); err != nil || !r.Default {
+		t.Fatalf("role 4 after set_default: %+v, %v", r, err)
+	}
+}

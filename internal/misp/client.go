@@ -78,9 +78,9 @@ type Config struct {
 	// RetryWaitMin and RetryWaitMax bound the exponential backoff; defaults
 	// DefaultRetryWaitMin and DefaultRetryWaitMax.
 	RetryWaitMin, RetryWaitMax time.Duration
-	// IndexCacheTTL is how long one listing serves CachedUser, CachedOrganisation and CachedRole
-	// (default DefaultIndexCacheTTL; negative: every call lists again, still shared by concurrent
-	// callers); any write through the client drops the listings earlier.
+	// IndexCacheTTL is how long one listing serves the Cached* methods (default
+	// DefaultIndexCacheTTL; negative: every call lists again, still shared by concurrent callers);
+	// a write through the client drops the listings it may change earlier.
 	IndexCacheTTL time.Duration
 }
 
@@ -452,7 +452,7 @@ func (c *Client) do(ctx context.Context, r request) ([]byte, error) {
 	resp, err := c.http.Do(req)
 	if r.method != http.MethodGet && r.method != http.MethodHead {
 		// Whatever the outcome, the write may have been applied.
-		c.cache.invalidate()
+		c.cache.invalidateFor(r.path)
 	}
 	if err != nil {
 		return nil, c.transportError(r.method, target, int(st.attempts.Load()), err)
