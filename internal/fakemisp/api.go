@@ -121,7 +121,7 @@ func (s *Server) CreateUser(fields map[string]any) (id string, authkey string, e
 	u := usersTable.newRow()
 	u["id"] = s.st.nextUser
 	u["org_id"] = int64(1)
-	u["role_id"] = int64(leadingInt(s.st.defaultRole))
+	u["role_id"] = leadingInt(s.st.defaultRole)
 	u["external_auth_key"] = ""
 	u["gpgkey"] = ""
 	u["certif_public"] = ""

@@ -270,7 +270,7 @@ func (s *Server) controlFaults(r *http.Request, parts []string) (any, error) {
 					return nil, cerr(http.StatusBadRequest, "%v", err)
 				}
 			} else {
-				f, err := body.faultJSON.toFault()
+				f, err := body.toFault()
 				if err != nil {
 					return nil, cerr(http.StatusBadRequest, "%v", err)
 				}

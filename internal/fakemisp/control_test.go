@@ -119,7 +119,7 @@ func TestFaultRateIsDeterministic(t *testing.T) {
 		var b strings.Builder
 		for range 40 {
 			w := httptest.NewRecorder()
-			r := httptest.NewRequest(http.MethodGet, "/servers/getVersion", nil)
+			r := httptest.NewRequestWithContext(t.Context(), http.MethodGet, "/servers/getVersion", nil)
 			r.Header.Set("Authorization", testAdminKey)
 			r.Header.Set("Accept", "application/json")
 			s.ServeHTTP(w, r)
@@ -229,7 +229,7 @@ func TestGoAPI(t *testing.T) {
 		t.Fatal(err)
 	}
 	o, _ := e.s.Organisation(org)
-	if o["description"] != "d" || o["user_count"] != "1" || len(o["restricted_to_domain"].([]any)) != 2 {
+	if domains, _ := o["restricted_to_domain"].([]any); o["description"] != "d" || o["user_count"] != "1" || len(domains) != 2 {
 		t.Errorf("organisation %v", o)
 	}
 	if err := e.s.SetDefaultRole(role); err != nil || e.s.DefaultRoleID() != role {
@@ -271,9 +271,10 @@ func TestDeterministicUnderSeed(t *testing.T) {
 		}
 		org, _ := s.CreateOrganisation(map[string]any{"name": "D"})
 		o, _ := s.Organisation(org)
-		return s.AdminKey() + key + o["uuid"].(string)
+		u, _ := o["uuid"].(string)
+		return s.AdminKey() + key + u
 	}
-	if gen() != gen() {
+	if a, b := gen(), gen(); a != b {
 		t.Error("generated values differ under the same seed")
 	}
 }
@@ -322,7 +323,7 @@ func TestControlAPI(t *testing.T) {
 
 	off := fakemisp.New(fakemisp.Options{AdminKey: testAdminKey, DisableControlAPI: true})
 	w := httptest.NewRecorder()
-	r := httptest.NewRequest(http.MethodGet, "/_mispfake/stats", nil)
+	r := httptest.NewRequestWithContext(t.Context(), http.MethodGet, "/_mispfake/stats", nil)
 	r.Header.Set("Authorization", testAdminKey)
 	r.Header.Set("Accept", "application/json")
 	off.ServeHTTP(w, r)

@@ -37,12 +37,6 @@ type reply struct {
 	body   any
 }
 
-// obj returns the decoded body as an object (or nil).
-func (r reply) obj() map[string]any {
-	m, _ := r.body.(map[string]any)
-	return m
-}
-
 func (r reply) list() []any {
 	l, _ := r.body.([]any)
 	return l
@@ -50,7 +44,7 @@ func (r reply) list() []any {
 
 // at walks the decoded body: at("User", "email").
 func (r reply) at(path ...string) any {
-	var cur any = r.body
+	cur := r.body
 	for _, p := range path {
 		m, ok := cur.(map[string]any)
 		if !ok {

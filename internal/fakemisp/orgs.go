@@ -13,7 +13,7 @@ import (
 
 const (
 	msgInvalidOrg       = "Invalid organisation"
-	orgDescribeText     = "POST an Organisation object in JSON format to this API to create a new organsiation."
+	orgDescribeText     = "POST an Organisation object in JSON format to this API to create a new organsiation." //nolint:misspell // MISP's own text.
 	orgEditURLForErrors = "/admin/organisations/edit"
 )
 
@@ -117,7 +117,7 @@ func hasNamed(c *reqCtx, k string) bool {
 
 // orgsView is OrganisationsController::view (§2.1.2), including HEAD.
 func (s *Server) orgsView(c *reqCtx) *response {
-	id, _ := c.arg(0)
+	id, _ := c.firstArg()
 	var o row
 	switch {
 	case isNumericString(id):
@@ -420,7 +420,7 @@ var orgEditFields = []string{"name", "type", "nationality", "sector", "contacts"
 // orgsEdit is admin_edit's REST branch (§2.1.4): a partial update over a fixed field list.
 func (s *Server) orgsEdit(c *reqCtx) *response {
 	r := c.r
-	id, _ := c.arg(0)
+	id, _ := c.firstArg()
 	o, missing := s.resolveOrgID(id, msgInvalidOrg+".")
 	if missing != nil {
 		return exception(r, http.StatusNotFound, *missing)
@@ -444,8 +444,8 @@ func (s *Server) orgsEdit(c *reqCtx) *response {
 			continue
 		}
 		v := o[f]
-		if col.kind == kInt && v != nil {
-			v = itoa(v.(int64))
+		if n, isInt := v.(int64); isInt && col.kind == kInt {
+			v = itoa(n)
 		}
 		d[f] = v
 	}
@@ -476,7 +476,7 @@ func (s *Server) orgsDelete(c *reqCtx) *response {
 	if !c.isPost() && !c.isDelete() {
 		return exception(r, http.StatusMethodNotAllowed, "Action not allowed, post or delete request expected.")
 	}
-	id, _ := c.arg(0)
+	id, _ := c.firstArg()
 	o, missing := s.resolveOrgID(id, msgInvalidOrg)
 	if missing != nil {
 		return exception(r, http.StatusNotFound, *missing)
@@ -495,5 +495,5 @@ func (s *Server) orgsDelete(c *reqCtx) *response {
 
 func (s *Server) orgsGenerateUUID(c *reqCtx) *response {
 	u := randUUID(s.rng)
-	return &response{status: http.StatusOK, contentType: "application/json", body: []byte(`{"uuid":"` + u + `"}`)}
+	return &response{status: http.StatusOK, contentType: jsonContentType, body: []byte(`{"uuid":"` + u + `"}`)}
 }

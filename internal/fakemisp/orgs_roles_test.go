@@ -46,7 +46,8 @@ func TestOrganisations(t *testing.T) {
 			for _, it := range r.list() {
 				m, _ := it.(map[string]any)
 				o, _ := m["Organisation"].(map[string]any)
-				names = append(names, o["name"].(string))
+				name, _ := o["name"].(string)
+				names = append(names, name)
 				if _, ok := o["user_count"].(string); !ok {
 					return "user_count is not a string"
 				}
@@ -93,12 +94,13 @@ func TestRoles(t *testing.T) {
 			for _, it := range r.list() {
 				m, _ := it.(map[string]any)
 				role, _ := m["Role"].(map[string]any)
-				w := want[role["id"].(string)]
+				id, _ := role["id"].(string)
+				w := want[id]
 				if role["name"] != w[0] || role["permission"] != w[1] {
-					return "role " + role["id"].(string) + " reads back wrong"
+					return "role " + id + " reads back wrong"
 				}
-				if role["default"] != (role["id"] == "3") {
-					return "default flag wrong on role " + role["id"].(string)
+				if role["default"] != (id == "3") {
+					return "default flag wrong on role " + id
 				}
 				if _, ok := role["perm_full"]; ok {
 					return "perm_full returned"
@@ -147,7 +149,7 @@ func TestRoles(t *testing.T) {
 			field("8", "id"), field("/admin/roles/set_default/8", "url")}},
 		{"§3.1.1 default moved", req{path: "/roles/index/name:Pub"}, []check{func(r reply) string {
 			m, _ := r.list()[0].(map[string]any)
-			if m["Role"].(map[string]any)["default"] != true {
+			if role, _ := m["Role"].(map[string]any); role["default"] != true {
 				return "default not moved"
 			}
 			return ""

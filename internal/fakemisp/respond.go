@@ -237,7 +237,7 @@ func prepare(r *http.Request, status int, v any) *response {
 			body = pretty.Bytes()
 		}
 	}
-	resp := &response{status: status, contentType: "application/json", body: body}
+	resp := &response{status: status, contentType: jsonContentType, body: body}
 	if inm, ok := r.Header["If-None-Match"]; ok && len(inm) > 0 {
 		sum := sha1.Sum(body) //nolint:gosec // see import comment.
 		etag := `"` + hex.EncodeToString(sum[:]) + `"`
@@ -273,7 +273,7 @@ func exception(r *http.Request, status int, msg string) *response {
 	body := obj{{"name", m}, {"message", m}, {"url", escapeH(requestHere(r))}}
 	var b bytes.Buffer
 	writeJSON(&b, body, true)
-	return &response{status: status, contentType: "application/json", body: b.Bytes()}
+	return &response{status: status, contentType: jsonContentType, body: b.Bytes()}
 }
 
 // escapeH is CakePHP's h(): htmlspecialchars with ENT_QUOTES.
@@ -349,7 +349,5 @@ func describe(r *http.Request, admin bool, controller, action, description strin
 	return prepare(r, http.StatusOK, body)
 }
 
-// htmlPage stands in for the HTML templates MISP renders on some non-JSON code paths.
-func htmlPage(status int, body string) *response {
-	return &response{status: status, contentType: "text/html; charset=UTF-8", body: []byte(body)}
-}
+// jsonContentType is what CakeResponse sends for the json type (it appends the charset).
+const jsonContentType = "application/json; charset=UTF-8"

@@ -130,7 +130,7 @@ func (s *Server) rolesIndex(c *reqCtx) *response {
 // rolesView is CRUDComponent::view(int $id) (§3.1.2).
 func (s *Server) rolesView(c *reqCtx) *response {
 	var id int64 // view($id = false): false → 0
-	if arg, present := c.arg(0); present {
+	if arg, present := c.firstArg(); present {
 		n, ok := phpIntParam(arg)
 		if !ok {
 			return exception(c.r, http.StatusInternalServerError, internalErrorMessage)
@@ -150,7 +150,7 @@ var permissionConstants = map[string]int64{"read_only": 0, "manage_own": 1, "man
 
 // beforeSaveRole is Role::beforeSave (§3.1.3, §3.1.4, §3.2).
 func beforeSaveRole(d map[string]any, create bool) {
-	var level any = d["permission"]
+	level := d["permission"]
 	switch {
 	case phpEmpty(level):
 		level = int64(0)
@@ -331,7 +331,7 @@ func copyMap(m map[string]any) map[string]any {
 // rolesEdit is RolesController::admin_edit (§3.1.4).
 func (s *Server) rolesEdit(c *reqCtx) *response {
 	r := c.r
-	id, _ := c.arg(0)
+	id, _ := c.firstArg()
 	role := s.findRole(id)
 	if phpEmpty(id) {
 		role = nil
@@ -376,7 +376,7 @@ func (s *Server) rolesEdit(c *reqCtx) *response {
 // operator-precedence bug: any DELETE request deletes, even a role still in use (§3.1.5, §5.11).
 func (s *Server) rolesDelete(c *reqCtx) *response {
 	r := c.r
-	arg, present := c.arg(0)
+	arg, present := c.firstArg()
 	if !present {
 		return exception(r, http.StatusInternalServerError, internalErrorMessage) // null → int: TypeError
 	}
@@ -414,7 +414,7 @@ func (s *Server) rolesSetDefault(c *reqCtx) *response {
 	if !c.isPost() {
 		return saveFail(r, "Could not set_default Role", "/admin/roles/set_default", "This endpoint expects a POST request.", nil)
 	}
-	id, present := c.arg(0)
+	id, present := c.firstArg()
 	var role row
 	if present && isNumericString(id) {
 		role = s.findRole(id)

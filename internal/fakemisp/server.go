@@ -312,15 +312,14 @@ type reqCtx struct {
 	changed bool
 }
 
-func (c *reqCtx) method() string { return c.r.Method }
 func (c *reqCtx) isPost() bool   { return c.r.Method == http.MethodPost }
 func (c *reqCtx) isPut() bool    { return c.r.Method == http.MethodPut }
 func (c *reqCtx) isDelete() bool { return c.r.Method == http.MethodDelete }
 
-// arg returns the i-th passed argument, or "" when absent.
-func (c *reqCtx) arg(i int) (string, bool) {
-	if i < len(c.rt.args) {
-		return c.rt.args[i], true
+// firstArg returns the first passed argument (the object id), or "" when absent.
+func (c *reqCtx) firstArg() (string, bool) {
+	if len(c.rt.args) > 0 {
+		return c.rt.args[0], true
 	}
 	return "", false
 }
@@ -445,7 +444,7 @@ func parseBody(c *reqCtx) *response {
 	if err != nil || mt != "application/json" {
 		return nil
 	}
-	var body io.Reader = io.LimitReader(r.Body, maxRequestBodyLen)
+	body := io.LimitReader(r.Body, maxRequestBodyLen)
 	if strings.EqualFold(r.Header.Get("Content-Encoding"), "gzip") {
 		zr, err := gzip.NewReader(body)
 		if err != nil {

@@ -302,31 +302,6 @@ func (st *state) lookupKey(key string, now time.Time) *authKey {
 	return nil
 }
 
-// clone deep-copies the state (used by Reset bookkeeping and snapshots).
-func (st *state) clone() *state {
-	c := *st
-	c.users = make(map[int64]row, len(st.users))
-	for k, v := range st.users {
-		c.users[k] = v.clone()
-	}
-	c.orgs = make(map[int64]row, len(st.orgs))
-	for k, v := range st.orgs {
-		c.orgs[k] = v.clone()
-	}
-	c.roles = make(map[int64]row, len(st.roles))
-	for k, v := range st.roles {
-		c.roles[k] = v.clone()
-	}
-	c.keys = make(map[int64]*authKey, len(st.keys))
-	c.keyIndex = make(map[string][]int64, len(st.keyIndex))
-	for k, v := range st.keys {
-		kk := *v
-		c.keys[k] = &kk
-		c.keyIndex[kk.Start+kk.End] = append(c.keyIndex[kk.Start+kk.End], kk.ID)
-	}
-	return &c
-}
-
 func sortedIDs(m map[int64]row) []int64 {
 	ids := make([]int64, 0, len(m))
 	for id := range m {

@@ -159,7 +159,7 @@ func (s *Server) orgAdmins(orgID, exclude int64) obj {
 }
 
 func (s *Server) usersView(c *reqCtx) *response {
-	id, _ := c.arg(0)
+	id, _ := c.firstArg()
 	if id == "me" {
 		id = itoa(c.caller.id())
 	}
@@ -174,7 +174,7 @@ func (s *Server) usersView(c *reqCtx) *response {
 }
 
 func (s *Server) usersAdminView(c *reqCtx) *response {
-	id, _ := c.arg(0)
+	id, _ := c.firstArg()
 	u := s.adminFetch(c, id, false)
 	if u == nil {
 		return exception(c.r, http.StatusNotFound, msgInvalidUser)
@@ -545,7 +545,7 @@ func (s *Server) usersAdd(c *reqCtx) *response {
 // usersAdminEdit is admin_edit's REST branch (§1.1.4).
 func (s *Server) usersAdminEdit(c *reqCtx) *response {
 	r := c.r
-	id, _ := c.arg(0)
+	id, _ := c.firstArg()
 	target := s.adminFetch(c, id, true)
 	if target == nil {
 		return exception(r, http.StatusNotFound, msgInvalidUser)
@@ -643,7 +643,7 @@ func (s *Server) usersDelete(c *reqCtx) *response {
 		// Renders /genericTemplates/confirm, which has no JSON view: a 500 under the JSON view class (inferred).
 		return exception(r, http.StatusInternalServerError, internalErrorMessage)
 	}
-	id, _ := c.arg(0)
+	id, _ := c.firstArg()
 	u := s.adminFetch(c, id, true)
 	if u == nil {
 		return exception(r, http.StatusNotFound, msgInvalidUser)
@@ -785,7 +785,7 @@ func (s *Server) usersChangePw(c *reqCtx) *response {
 // usersInitiatePasswordReset (§1.1.8): e-mail sending is treated as successful; the new password nobody knows.
 func (s *Server) usersInitiatePasswordReset(c *reqCtx) *response {
 	r := c.r
-	id, _ := c.arg(0)
+	id, _ := c.firstArg()
 	u := s.adminFetch(c, id, true)
 	if u == nil {
 		return exception(r, http.StatusNotFound, msgInvalidUser)
@@ -811,7 +811,7 @@ func (s *Server) usersTotpDelete(c *reqCtx) *response {
 	if !c.isPost() && !c.isDelete() {
 		return exception(r, http.StatusInternalServerError, internalErrorMessage)
 	}
-	id, _ := c.arg(0)
+	id, _ := c.firstArg()
 	u := s.adminFetch(c, id, true)
 	if u == nil {
 		return exception(r, http.StatusNotFound, msgInvalidUser)
@@ -827,7 +827,7 @@ func (s *Server) usersResetAuthkey(c *reqCtx) *response {
 	if !c.isPost() && !c.isPut() {
 		return exception(r, http.StatusMethodNotAllowed, "This functionality is only accessible via POST requests.")
 	}
-	id, _ := c.arg(0)
+	id, _ := c.firstArg()
 	onlyCurrent := false
 	if id == "me" {
 		id = itoa(c.caller.id())
@@ -837,7 +837,8 @@ func (s *Server) usersResetAuthkey(c *reqCtx) *response {
 	if phpEmpty(id) || u == nil {
 		return exception(r, http.StatusMethodNotAllowed, "Invalid user.")
 	}
-	if !c.caller.siteAdmin() && !(c.caller.perm("perm_admin") && c.caller.orgID() == u.int("org_id")) && !looseEqualInt(id, c.caller.id()) {
+	sameOrgAdmin := c.caller.perm("perm_admin") && c.caller.orgID() == u.int("org_id")
+	if !c.caller.siteAdmin() && !sameOrgAdmin && !looseEqualInt(id, c.caller.id()) {
 		return exception(r, http.StatusMethodNotAllowed, "Invalid user.")
 	}
 	now := s.now()
@@ -858,12 +859,12 @@ func (s *Server) usersResetAuthkey(c *reqCtx) *response {
 // authKeysAdd is a minimal POST /auth_keys/add/{user_id|me} (PyMISP get_new_authkey).
 func (s *Server) authKeysAdd(c *reqCtx) *response {
 	r := c.r
-	id, _ := c.arg(0)
+	id, _ := c.firstArg()
 	if id == "me" || id == "" {
 		id = itoa(c.caller.id())
 	}
 	u := s.findUser(id)
-	if u == nil || (!c.caller.siteAdmin() && !(c.caller.perm("perm_admin") && u.int("org_id") == c.caller.orgID()) && u.id() != c.caller.id()) {
+	if u == nil || (!c.caller.siteAdmin() && !s.sameOrgAdmin(c, u) && u.id() != c.caller.id()) {
 		return exception(r, http.StatusNotFound, "Invalid user.")
 	}
 	if !c.isPost() {
@@ -884,4 +885,9 @@ func (s *Server) authKeysAdd(c *reqCtx) *response {
 		{"created", itoa(k.Created)}, {"expiration", "0"}, {"read_only", k.ReadOnly}, {"user_id", itoa(k.UserID)},
 		{"comment", comment}, {"allowed_ips", nil}, {"unique_ips", []any{}}, {"authkey_raw", key},
 	}}})
+}
+
+// sameOrgAdmin reports whether the caller is an org admin of u's organisation.
+func (s *Server) sameOrgAdmin(c *reqCtx, u row) bool {
+	return c.caller.perm("perm_admin") && u.int("org_id") == c.caller.orgID()
 }

@@ -180,7 +180,8 @@ func (s *Server) validateUser(d map[string]any, whitelist map[string]bool, selfI
 			}
 		case "change_pw":
 			// allowEmpty: empty values other than 0/"0" skip the rule.
-			if present && !(phpEmpty(v) && !looseEqualInt(v, 0)) && !validBoolean(v) {
+			skip := phpEmpty(v) && !looseEqualInt(v, 0)
+			if present && !skip && !validBoolean(v) {
 				add(f, "boolean")
 			}
 		case "authkey":

@@ -96,7 +96,7 @@ func validKey(k string) bool {
 		return false
 	}
 	for _, r := range k {
-		if !(r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') {
+		if (r < '0' || r > '9') && (r < 'a' || r > 'z') && (r < 'A' || r > 'Z') {
 			return false
 		}
 	}
@@ -137,7 +137,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		srv.AddFault(f)
 	}
 
-	ln, err := net.Listen("tcp", c.listen)
+	ln, err := new(net.ListenConfig).Listen(ctx, "tcp", c.listen)
 	if err != nil {
 		logger.Printf("listen: %v", err)
 		return 1

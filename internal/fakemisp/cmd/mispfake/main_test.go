@@ -171,14 +171,15 @@ func TestRunGeneratedKeyStateAndTLS(t *testing.T) {
 	if !pool.AppendCertsFromPEM(pemData) {
 		t.Fatal("certificate file is not PEM")
 	}
-	client := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}}}
+	transport := &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}}
+	client := &http.Client{Transport: transport}
 	if code, _ := get(t, client, url+"/roles/index", apiKey); code != 503 {
 		t.Errorf("-faults not applied: %d", code)
 	}
 	if code, _ := get(t, client, url+"/servers/getVersion", apiKey); code != 200 {
 		t.Fatalf("getVersion over TLS: %d", code)
 	}
-	client.Transport.(*http.Transport).CloseIdleConnections()
+	transport.CloseIdleConnections()
 	if rc := st.stop(t); rc != 0 {
 		t.Fatalf("exit code %d", rc)
 	}
