@@ -10,13 +10,20 @@ import (
 // <noun>_resource.go / <noun>_data_source.go beside this file.
 
 func providerResources() []func() resource.Resource {
-	return []func() resource.Resource{}
+	return []func() resource.Resource{
+		NewUserResource,
+	}
 }
 
 func providerDataSources() []func() datasource.DataSource {
-	return []func() datasource.DataSource{}
+	return []func() datasource.DataSource{
+		NewUserDataSource,
+		NewUsersDataSource,
+	}
 }
 
 func providerFunctions() []func() function.Function {
-	return []func() function.Function{}
+	return []func() function.Function{
+		NewUsersCSVFunction,
+	}
 }
