@@ -277,8 +277,10 @@ func tlsConfig(cfg Config, base *tls.Config) (*tls.Config, error) {
 
 // callState follows one client call across its attempts.
 type callState struct {
-	method   string
-	attempts atomic.Int32
+	method string
+	// idempotent: repeating the request cannot do more than sending it once (reads, edits, deletes).
+	idempotent bool
+	attempts   atomic.Int32
 }
 
 type callStateKey struct{}
@@ -317,17 +319,17 @@ func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	return resp, err
 }
 
-// checkRetry is the retry policy: GET and HEAD are retried on transport
-// errors (except TLS failures), 429, 502, 503 and 504. Any other method is
-// retried only when the connection could not be established, i.e. nothing
-// was sent.
+// checkRetry is the retry policy: GET and HEAD, and the writes that may be
+// repeated safely (see idempotentWrite), are retried on transport errors
+// (except TLS failures), 429, 502, 503 and 504. Any other request is retried
+// only when the connection could not be established, i.e. nothing was sent.
 func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
 	if ctx.Err() != nil {
 		return false, ctx.Err()
 	}
 	idempotent := true
 	if st := stateFrom(ctx); st != nil {
-		idempotent = st.method == http.MethodGet || st.method == http.MethodHead
+		idempotent = st.idempotent
 	}
 	if err != nil {
 		if errors.Is(classify(err), ErrTLS) {
@@ -414,6 +416,27 @@ func classify(err error) error {
 	return nil
 }
 
+// idempotentPrefixes are the writes whose repetition cannot do more than
+// one request: an edit stores the same values again, a repeated delete
+// answers 404 (which callers treat as done), set_default and totp_delete
+// reach the same end state. Adds (a second object, or a duplicate refused
+// after the first was applied) and password resets (another e-mail) are
+// not among them.
+var idempotentPrefixes = []string{
+	"/admin/users/edit/", "/admin/users/delete/", "/users/totp_delete/",
+	"/admin/organisations/edit/", "/admin/organisations/delete/",
+	"/admin/roles/edit/", "/admin/roles/delete/", "/admin/roles/set_default/",
+}
+
+func idempotentWrite(path string) bool {
+	for _, p := range idempotentPrefixes {
+		if strings.HasPrefix(path, p) {
+			return true
+		}
+	}
+	return false
+}
+
 // request is one API call.
 type request struct {
 	method string
@@ -437,7 +460,7 @@ func (c *Client) do(ctx context.Context, r request) ([]byte, error) {
 		}
 		body = b
 	}
-	st := &callState{method: r.method}
+	st := &callState{method: r.method, idempotent: r.method == http.MethodGet || r.method == http.MethodHead || idempotentWrite(r.path)}
 	ctx = context.WithValue(ctx, callStateKey{}, st)
 	target := c.baseURL + r.path
 	req, err := retryablehttp.NewRequestWithContext(ctx, r.method, target, body)

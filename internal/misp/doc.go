@@ -64,10 +64,13 @@
 // on transport errors (not on TLS failures), 429, 502, 503 and 504, up to
 // Config.MaxRetries attempts in total (default 4), with capped exponential
 // backoff (RetryWaitMin doubling up to RetryWaitMax) and equal jitter; a
-// Retry-After header is honoured up to max(RetryWaitMax, 2 minutes). A POST
-// is retried only when the connection could not be established (dial or DNS
-// failure), i.e. when nothing reached the server; once it may have been
-// sent it is never repeated, whatever the answer. Config.Timeout bounds each
+// Retry-After header is honoured up to max(RetryWaitMax, 2 minutes). So are
+// the writes that repetition cannot make do more: edits, deletes (a repeat
+// of an applied delete answers 404), set_default and totp_delete. Any other
+// POST (adds, password resets) is retried only when the connection could
+// not be established (dial or DNS failure), i.e. when nothing reached the
+// server; once it may have been sent it is never repeated, whatever the
+// answer. Config.Timeout bounds each
 // attempt (default 30s); the caller's context bounds the whole call,
 // backoff waits included.
 //

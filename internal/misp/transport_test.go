@@ -245,7 +245,7 @@ func TestTimeouts(t *testing.T) {
 			cfg.Timeout = 50 * time.Millisecond
 			cfg.Logger = func(context.Context, misp.RequestEvent) { attempts.Add(1) }
 		})
-		err := c.DeleteUser(t.Context(), "6")
+		_, err := c.AddUser(t.Context(), misp.UserInput{Email: ptr("new@example.org")})
 		if !errors.Is(err, misp.ErrTimeout) {
 			t.Fatalf("error = %v, want ErrTimeout", err)
 		}

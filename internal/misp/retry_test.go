@@ -1,0 +1,85 @@
+package misp_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/misp-iac/terraform-provider-misp/internal/misp"
+)
+
+// Writes that repetition cannot make do more (edits, deletes, set_default, totp_delete) are retried like
+// reads; adds and password resets are not.
+func TestRetries_idempotentWrites(t *testing.T) {
+	t.Parallel()
+	ok := `{"saved":true,"success":true,"name":"done","message":"done","url":"/x","id":"5"}`
+	gone := `{"name":"Invalid user","message":"Invalid user","url":"/admin/users/delete/5"}`
+	tests := []struct {
+		name     string
+		replies  []reply
+		call     func(context.Context, *misp.Client) error
+		wantReqs int
+		wantErr  error
+	}{
+		{"user edit after 503", []reply{{Status: 503}, {Body: `{"User":{"id":"5"}}`}}, func(ctx context.Context, c *misp.Client) error {
+			_, err := c.EditUser(ctx, "5", misp.UserInput{Disabled: ptr(true)})
+			return err
+		}, 2, nil},
+		{"organisation edit after a 502 page", []reply{{Status: 502, Body: "<html>bad gateway</html>"}, {Body: `{"Organisation":{"id":"5"}}`}}, func(ctx context.Context, c *misp.Client) error {
+			_, err := c.EditOrganisation(ctx, "5", misp.OrganisationInput{Description: ptr("x")})
+			return err
+		}, 2, nil},
+		{"role edit after 504", []reply{{Status: 504}, {Body: `{"Role":{"id":"5"}}`}}, func(ctx context.Context, c *misp.Client) error {
+			_, err := c.EditRole(ctx, "5", misp.RoleInput{Permission: ptr(int64(1))})
+			return err
+		}, 2, nil},
+		{"delete applied, answer lost behind a 503, repeat answers 404", []reply{{Status: 503}, {Status: 404, Body: gone}}, func(ctx context.Context, c *misp.Client) error {
+			return c.DeleteUser(ctx, "5")
+		}, 2, misp.ErrNotFound},
+		{"organisation delete after 502", []reply{{Status: 502}, {Body: ok}}, func(ctx context.Context, c *misp.Client) error {
+			return c.DeleteOrganisation(ctx, "5")
+		}, 2, nil},
+		{"role delete after 503", []reply{{Status: 503}, {Body: ok}}, func(ctx context.Context, c *misp.Client) error {
+			return c.DeleteRole(ctx, "5")
+		}, 2, nil},
+		{"set_default after 503", []reply{{Status: 503}, {Body: ok}}, func(ctx context.Context, c *misp.Client) error {
+			return c.SetDefaultRole(ctx, "5")
+		}, 2, nil},
+		{"totp_delete after 429", []reply{{Status: 429, Header: map[string]string{"Retry-After": "0"}}, {Body: ok}}, func(ctx context.Context, c *misp.Client) error {
+			return c.DeleteUserTOTP(ctx, "5")
+		}, 2, nil},
+		{"edit 403 is not repeated", []reply{{Status: 403, Body: `{"saved":false,"name":"Could not edit","message":"x","errors":{"email":["bad"]}}`}}, func(ctx context.Context, c *misp.Client) error {
+			_, err := c.EditUser(ctx, "5", misp.UserInput{Email: ptr("bad")})
+			return err
+		}, 1, nil},
+		{"password reset 503 is not repeated", []reply{{Status: 503}, {Body: ok}}, func(ctx context.Context, c *misp.Client) error {
+			return c.InitiatePasswordReset(ctx, "5", false)
+		}, 1, nil},
+		{"organisation add 503 is not repeated", []reply{{Status: 503}, {Body: `{"Organisation":{"id":"5"}}`}}, func(ctx context.Context, c *misp.Client) error {
+			_, err := c.AddOrganisation(ctx, misp.OrganisationInput{Name: ptr("x")})
+			return err
+		}, 1, nil},
+		{"user add 502 is not repeated", []reply{{Status: 502}, {Body: `{"User":{"id":"5"}}`}}, func(ctx context.Context, c *misp.Client) error {
+			_, err := c.AddUser(ctx, misp.UserInput{Email: ptr("a@example.org")})
+			return err
+		}, 1, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			srv := newFakeServer(t, tc.replies...)
+			err := tc.call(t.Context(), newClient(t, srv.URL))
+			if got := len(srv.requests()); got != tc.wantReqs {
+				t.Fatalf("server saw %d requests, want %d (error %v)", got, tc.wantReqs, err)
+			}
+			switch {
+			case tc.wantErr != nil && !errors.Is(err, tc.wantErr):
+				t.Fatalf("error = %v, want %v", err, tc.wantErr)
+			case tc.wantErr == nil && tc.wantReqs > 1 && err != nil:
+				t.Fatalf("error = %v, want success after the retry", err)
+			case tc.wantReqs == 1 && err == nil:
+				t.Fatal("the refused request succeeded")
+			}
+		})
+	}
+}
