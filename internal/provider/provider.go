@@ -249,7 +249,6 @@ func connectionDiagnostic(diags *diag.Diagnostics, rc *resolvedConfig, err error
 	case errors.Is(err, misp.ErrAuthentication):
 		diags.AddAttributeError(path.Root("api_key"), "MISP rejected the API key",
 			fmt.Sprintf("MISP at %s refused the API key from the %s: %s\n\n"+
-				"The key is unknown, expired or revoked, belongs to a disabled user, or its role lacks API access (perm_auth). "+
 				"Check the key under Administration > List Auth Keys in MISP.", rc.URL, rc.APIKeySource, err))
 	case errors.Is(err, misp.ErrLoginRedirect):
 		diags.AddAttributeError(path.Root("url"), "MISP answered with its login page",

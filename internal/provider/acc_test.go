@@ -1,0 +1,119 @@
+package provider
+
+import (
+	"fmt"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/helper/acctest"
+
+	"github.com/misp-iac/terraform-provider-misp/internal/fakemisp"
+	"github.com/misp-iac/terraform-provider-misp/internal/misp"
+)
+
+// testAccProtoV6ProviderFactories runs the provider in-process for every acceptance test.
+var testAccProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
+	"misp": providerserver.NewProtocol6WithError(New("test")()),
+}
+
+// testAdminKey is the emulator's site-admin key in acceptance tests (not a secret: the emulator is
+// in-process and lives for one test).
+const testAdminKey = "AccTestAdminKey0000000000000000000000001"
+
+// TestMain makes the acceptance suite fail loudly, rather than skip or try a download, when it is
+// asked to run (TF_ACC=1) but no Terraform CLI is available. Against a real MISP
+// (MISP_ACC_URL/MISP_ACC_API_KEY) it exports MISP_URL/MISP_API_KEY so that test configurations
+// never contain the key.
+func TestMain(m *testing.M) {
+	if os.Getenv("TF_ACC") != "" && os.Getenv("TF_ACC_TERRAFORM_PATH") == "" {
+		if _, err := exec.LookPath("terraform"); err != nil {
+			fmt.Fprintln(os.Stderr, "FAIL: TF_ACC is set but no terraform binary is on PATH (or TF_ACC_TERRAFORM_PATH). "+
+				"The acceptance tests need Terraform >= 1.11; install it, they will not be skipped.")
+			os.Exit(1)
+		}
+	}
+	if u := os.Getenv("MISP_ACC_URL"); u != "" {
+		if os.Getenv("MISP_ACC_API_KEY") == "" {
+			fmt.Fprintln(os.Stderr, "FAIL: MISP_ACC_URL is set but MISP_ACC_API_KEY is not.")
+			os.Exit(1)
+		}
+		_ = os.Setenv(envURL, u)
+		_ = os.Setenv(envAPIKey, os.Getenv("MISP_ACC_API_KEY"))
+	}
+	os.Exit(m.Run())
+}
+
+// accEnv is the MISP an acceptance test talks to: a fresh in-process emulator per test, or the real
+// MISP named by MISP_ACC_URL (then Fake is nil and steps that must mutate the emulator are skipped).
+type accEnv struct {
+	URL  string
+	Fake *fakemisp.Server
+	key  string
+}
+
+// newAccEnv starts a fresh emulator for one test (or targets the real MISP).
+func newAccEnv(t *testing.T) *accEnv {
+	t.Helper()
+	if u := os.Getenv("MISP_ACC_URL"); u != "" {
+		return &accEnv{URL: u, key: os.Getenv("MISP_ACC_API_KEY")}
+	}
+	fake := fakemisp.New(fakemisp.Options{AdminKey: testAdminKey, Seed: 1})
+	srv := httptest.NewServer(fake)
+	t.Cleanup(srv.Close)
+	return &accEnv{URL: srv.URL, Fake: fake, key: testAdminKey}
+}
+
+// Real reports whether the test runs against a real MISP.
+func (e *accEnv) Real() bool { return e.Fake == nil }
+
+// ProviderBlock is a provider block for this MISP. Against a real MISP it is empty: the key comes from
+// the environment (see TestMain) so it never appears in a configuration.
+func (e *accEnv) ProviderBlock() string {
+	if e.Real() {
+		return "provider \"misp\" {}\n"
+	}
+	return fmt.Sprintf("provider \"misp\" {\n  url     = %q\n  api_key = %q\n}\n", e.URL, e.key)
+}
+
+// Config prepends the provider block to an HCL body.
+func (e *accEnv) Config(body ...string) string {
+	return e.ProviderBlock() + "\n" + strings.Join(body, "\n")
+}
+
+// ProviderBlockWithKey is a provider block that authenticates with another key (an org admin's, say).
+func (e *accEnv) ProviderBlockWithKey(key string) string {
+	return fmt.Sprintf("provider \"misp\" {\n  url     = %q\n  api_key = %q\n}\n", e.URL, key)
+}
+
+// SkipOnRealMISP is a TestStep.SkipFunc for steps that mutate the emulator directly.
+func (e *accEnv) SkipOnRealMISP() func() (bool, error) {
+	return func() (bool, error) { return e.Real(), nil }
+}
+
+// RequireFake skips a whole test that only makes sense against the emulator.
+func (e *accEnv) RequireFake(t *testing.T) {
+	t.Helper()
+	if e.Real() {
+		t.Skip("this test drives the emulator directly; it does not run against a real MISP")
+	}
+}
+
+// Client is an API client for CheckDestroy functions and direct checks; it works against both targets.
+func (e *accEnv) Client(t *testing.T) *misp.Client {
+	t.Helper()
+	c, err := misp.New(misp.Config{URL: e.URL, APIKey: e.key, UserAgent: "terraform-provider-misp/acctest"})
+	if err != nil {
+		t.Fatalf("building the test client: %v", err)
+	}
+	return c
+}
+
+// randomName is a unique name for objects created by one test.
+func randomName(prefix string) string {
+	return acctest.RandomWithPrefix("tfacc-" + prefix)
+}
