@@ -75,6 +75,11 @@ type Config struct {
 	// Logger, if set, is called once per attempt. Events never carry
 	// headers or bodies.
 	Logger func(ctx context.Context, ev RequestEvent)
+	// RetryIdempotentWrites opts in to retrying, like reads, the writes whose repetition cannot do
+	// more than one request (edits, deletes, set_default, totp_delete; see idempotentWrite). Off by
+	// default: then no POST is ever repeated once it may have reached MISP. Adds and password
+	// resets are never repeated either way.
+	RetryIdempotentWrites bool
 	// RetryWaitMin and RetryWaitMax bound the exponential backoff; defaults
 	// DefaultRetryWaitMin and DefaultRetryWaitMax.
 	RetryWaitMin, RetryWaitMax time.Duration
@@ -103,8 +108,10 @@ type Client struct {
 	baseURL   string
 	apiKey    string
 	userAgent string
-	http      *retryablehttp.Client
-	cache     *indexCache
+	// retryWrites is Config.RetryIdempotentWrites.
+	retryWrites bool
+	http        *retryablehttp.Client
+	cache       *indexCache
 }
 
 // New validates cfg (URL, TLS material) and returns a Client. It does no
@@ -137,10 +144,11 @@ func New(cfg Config) (*Client, error) {
 		ua = DefaultUserAgent
 	}
 	return &Client{
-		baseURL:   base,
-		apiKey:    cfg.APIKey,
-		userAgent: ua,
-		cache:     newIndexCache(cfg.IndexCacheTTL),
+		baseURL:     base,
+		apiKey:      cfg.APIKey,
+		userAgent:   ua,
+		retryWrites: cfg.RetryIdempotentWrites,
+		cache:       newIndexCache(cfg.IndexCacheTTL),
 		http: &retryablehttp.Client{
 			HTTPClient:   hc,
 			RetryWaitMin: waitMin,
@@ -460,7 +468,8 @@ func (c *Client) do(ctx context.Context, r request) ([]byte, error) {
 		}
 		body = b
 	}
-	st := &callState{method: r.method, idempotent: r.method == http.MethodGet || r.method == http.MethodHead || idempotentWrite(r.path)}
+	st := &callState{method: r.method, idempotent: r.method == http.MethodGet || r.method == http.MethodHead ||
+		(c.retryWrites && idempotentWrite(r.path))}
 	ctx = context.WithValue(ctx, callStateKey{}, st)
 	target := c.baseURL + r.path
 	req, err := retryablehttp.NewRequestWithContext(ctx, r.method, target, body)

@@ -8,8 +8,8 @@ import (
 	"github.com/misp-iac/terraform-provider-misp/internal/misp"
 )
 
-// Writes that repetition cannot make do more (edits, deletes, set_default, totp_delete) are retried like
-// reads; adds and password resets are not.
+// With RetryIdempotentWrites, writes that repetition cannot make do more (edits, deletes, set_default,
+// totp_delete) are retried like reads; adds and password resets are not.
 func TestRetries_idempotentWrites(t *testing.T) {
 	t.Parallel()
 	ok := `{"saved":true,"success":true,"name":"done","message":"done","url":"/x","id":"5"}`
@@ -68,7 +68,7 @@ func TestRetries_idempotentWrites(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			srv := newFakeServer(t, tc.replies...)
-			err := tc.call(t.Context(), newClient(t, srv.URL))
+			err := tc.call(t.Context(), newClient(t, srv.URL, func(c *misp.Config) { c.RetryIdempotentWrites = true }))
 			if got := len(srv.requests()); got != tc.wantReqs {
 				t.Fatalf("server saw %d requests, want %d (error %v)", got, tc.wantReqs, err)
 			}
@@ -79,6 +79,29 @@ func TestRetries_idempotentWrites(t *testing.T) {
 				t.Fatalf("error = %v, want success after the retry", err)
 			case tc.wantReqs == 1 && err == nil:
 				t.Fatal("the refused request succeeded")
+			}
+		})
+	}
+}
+
+// By default no POST is repeated once it may have reached MISP, edits included.
+func TestRetries_writesNotRepeatedByDefault(t *testing.T) {
+	t.Parallel()
+	for name, call := range map[string]func(context.Context, *misp.Client) error{
+		"user edit": func(ctx context.Context, c *misp.Client) error {
+			_, err := c.EditUser(ctx, "5", misp.UserInput{Disabled: ptr(true)})
+			return err
+		},
+		"role delete": func(ctx context.Context, c *misp.Client) error { return c.DeleteRole(ctx, "5") },
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			srv := newFakeServer(t, reply{Status: 503}, reply{Body: `{"User":{"id":"5"}}`})
+			if err := call(t.Context(), newClient(t, srv.URL)); err == nil {
+				t.Fatal("the 503 was not reported")
+			}
+			if got := len(srv.requests()); got != 1 {
+				t.Fatalf("server saw %d requests, want 1: a POST must not be repeated by default", got)
 			}
 		})
 	}

@@ -97,8 +97,10 @@ func (p *mispProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 				Validators:          []validator.Int64{int64validator.Between(1, 3600)},
 			},
 			"max_retries": schema.Int64Attribute{
-				MarkdownDescription: "Attempts for a read (GET) request that meets a connection error, HTTP 429 or 502/503/504, " +
-					"with capped exponential backoff. A write (POST) is never repeated once it may have reached MISP. Defaults to `4`.",
+				MarkdownDescription: "Attempts for a request that meets a connection error, HTTP 429 or 502/503/504, with capped " +
+					"exponential backoff and jitter. Reads are retried, and so are edits and deletes, whose repetition changes nothing " +
+					"in MISP. A create is never repeated blindly: after a lost answer the provider looks the object up first " +
+					"(users by e-mail) and adopts it. Defaults to `4`.",
 				Optional:   true,
 				Validators: []validator.Int64{int64validator.Between(1, 20)},
 			},
@@ -199,6 +201,8 @@ func newClient(ctx context.Context, rc *resolvedConfig, version string) (*misp.C
 		CACertFile:     rc.CACertFile,
 		ClientCertFile: rc.ClientCertFile,
 		ClientKeyFile:  rc.ClientKeyFile,
+		// Edits and deletes are idempotent in MISP: retrying them keeps a flaky network from failing an apply.
+		RetryIdempotentWrites: true,
 		Logger: func(reqCtx context.Context, ev misp.RequestEvent) {
 			if reqCtx == nil {
 				reqCtx = logCtx
