@@ -137,3 +137,19 @@ func int64Ptr(v types.Int64) *int64 {
 func changed(plan, state attr.Value) bool {
 	return !plan.IsNull() && !plan.IsUnknown() && !plan.Equal(state)
 }
+
+// isRefusal reports whether MISP refused a write for a reason of its own (a 403 answer that is neither an
+// authentication failure nor an ACL denial), e.g. deleting an organisation that still has users.
+func isRefusal(err error) bool {
+	var apiErr *misp.APIError
+	return errors.As(err, &apiErr) && apiErr.StatusCode == 403 &&
+		!errors.Is(err, misp.ErrAuthentication) && !errors.Is(err, misp.ErrPermissionDenied)
+}
+
+// plural picks the singular or plural form for a count.
+func plural(n int64, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}

@@ -11,12 +11,19 @@ import (
 
 func providerResources() []func() resource.Resource {
 	return []func() resource.Resource{
+		NewOrganisationResource,
+		NewRoleResource,
+		NewDefaultRoleResource,
 		NewUserResource,
 	}
 }
 
 func providerDataSources() []func() datasource.DataSource {
 	return []func() datasource.DataSource{
+		NewOrganisationDataSource,
+		NewOrganisationsDataSource,
+		NewRoleDataSource,
+		NewRolesDataSource,
 		NewUserDataSource,
 		NewUsersDataSource,
 	}

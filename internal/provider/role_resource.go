@@ -1,0 +1,433 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/misp-iac/terraform-provider-misp/internal/misp"
+)
+
+var (
+	_ resource.Resource                = (*roleResource)(nil)
+	_ resource.ResourceWithConfigure   = (*roleResource)(nil)
+	_ resource.ResourceWithImportState = (*roleResource)(nil)
+)
+
+// NewRoleResource is the misp_role resource.
+func NewRoleResource() resource.Resource {
+	return &roleResource{}
+}
+
+type roleResource struct {
+	client *misp.Client
+}
+
+// roleNameRe is a role name as MISP stores it: not blank and without surrounding spaces (MISP trims role names,
+// so " x" would show a difference after every apply).
+var roleNameRe = regexp.MustCompile(`^\S(?:.*\S)?$`)
+
+// memoryLimitRe is the memory_limit MISP accepts on create (misp-api.md §3.1.3), or "" for MISP's default.
+var memoryLimitRe = regexp.MustCompile(`^(?:[0-9]+[MmGg]|-1)?$`)
+
+func (r *roleResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_role"
+}
+
+func (r *roleResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	const kept = " Left out of the configuration, the value in MISP (or one set in its UI) is kept."
+	keepBool := []planmodifier.Bool{boolplanmodifier.UseStateForUnknown()}
+	attrs := map[string]schema.Attribute{
+		"id": schema.StringAttribute{
+			MarkdownDescription: roleDescID,
+			Computed:            true,
+			PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+		},
+		"name": schema.StringAttribute{
+			MarkdownDescription: roleDescName + " MISP refuses a name already in use.",
+			Required:            true,
+			Validators: []validator.String{
+				stringvalidator.LengthBetween(1, 100),
+				stringvalidator.RegexMatches(roleNameRe, "must not be blank nor start or end with spaces (MISP trims role names)"),
+			},
+		},
+		"permission": schema.StringAttribute{
+			MarkdownDescription: rolePermissionDescription + " MISP makes a new role `read_only` unless told otherwise. " +
+				"The provider sends it with every change, because MISP resets the level to read-only on any edit that " +
+				"omits it." + kept,
+			Optional:      true,
+			Computed:      true,
+			PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			Validators:    []validator.String{stringvalidator.OneOf(rolePermissions...)},
+		},
+		"memory_limit": schema.StringAttribute{
+			MarkdownDescription: roleDescMemoryLimit + kept,
+			Optional:            true,
+			Computed:            true,
+			PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			Validators: []validator.String{stringvalidator.RegexMatches(memoryLimitRe,
+				"must be a number of megabytes or gigabytes such as 2048M or 4G, -1 for no limit, or \"\" for MISP's default")},
+		},
+		"max_execution_time": schema.Int64Attribute{
+			MarkdownDescription: roleDescMaxExecTime + kept,
+			Optional:            true,
+			Computed:            true,
+			PlanModifiers:       []planmodifier.Int64{int64planmodifier.UseStateForUnknown()},
+			Validators:          []validator.Int64{int64validator.AtLeast(0)},
+		},
+		"restricted_to_site_admin": schema.BoolAttribute{
+			MarkdownDescription: roleDescRestricted + " MISP's default is `false`." + kept,
+			Optional:            true,
+			Computed:            true,
+			PlanModifiers:       keepBool,
+		},
+		"enforce_rate_limit": schema.BoolAttribute{
+			MarkdownDescription: roleDescEnforce + " MISP's default is `false`." + kept,
+			Optional:            true,
+			Computed:            true,
+			PlanModifiers:       keepBool,
+		},
+		"rate_limit_count": schema.Int64Attribute{
+			MarkdownDescription: roleDescRateCount + " MISP's default is `0`. MISP resets it to `0` on any edit " +
+				"that omits it, so the provider sends it with every change." + kept,
+			Optional:      true,
+			Computed:      true,
+			PlanModifiers: []planmodifier.Int64{int64planmodifier.UseStateForUnknown()},
+			Validators:    []validator.Int64{int64validator.AtLeast(0)},
+		},
+		"default": schema.BoolAttribute{
+			MarkdownDescription: roleDescDefault,
+			Computed:            true,
+			PlanModifiers:       keepBool,
+		},
+	}
+	for _, f := range roleFlags {
+		if f.derived {
+			attrs[f.name] = schema.BoolAttribute{
+				MarkdownDescription: f.description + " Read-only: set `permission` instead.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.Bool{followsPermission{}},
+			}
+			continue
+		}
+		attrs[f.name] = schema.BoolAttribute{
+			MarkdownDescription: f.description + " MISP creates roles with `false`." + kept,
+			Optional:            true,
+			Computed:            true,
+			PlanModifiers:       keepBool,
+		}
+	}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "A MISP role: a data-access level (`permission`) plus `perm_*` flags. Needs a site admin's API key.\n\n" +
+			"Only the attributes present in the configuration are sent to MISP: a flag left out keeps the value MISP or " +
+			"a person in its UI gave it, and Terraform shows no difference for it. MISP creates roles with every flag " +
+			"`false` — including `perm_auth`, so set `perm_auth = true` for roles whose users need the API.\n\n" +
+			"MISP refuses to delete a role that users still hold; give them another role first.",
+		Attributes: attrs,
+	}
+}
+
+// followsPermission keeps the state value of a flag derived from permission unless permission changes, in which
+// case MISP recomputes the flag and the plan shows it as known after apply.
+type followsPermission struct{}
+
+func (followsPermission) Description(context.Context) string {
+	return "Keeps the prior value unless permission changes."
+}
+
+func (m followsPermission) MarkdownDescription(ctx context.Context) string { return m.Description(ctx) }
+
+func (followsPermission) PlanModifyBool(ctx context.Context, req planmodifier.BoolRequest, resp *planmodifier.BoolResponse) {
+	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() || req.StateValue.IsNull() {
+		return
+	}
+	// The configuration, not req.Plan: the plan modifiers of every attribute see the plan as proposed, where an
+	// unconfigured permission is still unknown although UseStateForUnknown keeps it.
+	var configured, current types.String
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("permission"), &configured)...)
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("permission"), &current)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if configured.IsNull() || configured.Equal(current) {
+		resp.PlanValue = req.StateValue
+	}
+}
+
+func (r *roleResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	if pd := providerDataFrom(req.ProviderData, &resp.Diagnostics); pd != nil {
+		r.client = pd.client
+	}
+}
+
+// roleErrorFields maps MISP's validation fields to attributes.
+var roleErrorFields = map[string]path.Path{
+	"name":               path.Root("name"),
+	"memory_limit":       path.Root("memory_limit"),
+	"max_execution_time": path.Root("max_execution_time"),
+	"rate_limit_count":   path.Root("rate_limit_count"),
+}
+
+func (r *roleResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan roleModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	in := misp.RoleInput{
+		Name:                  stringPtr(plan.Name),
+		MemoryLimit:           stringPtr(plan.MemoryLimit),
+		MaxExecutionTime:      int64Ptr(plan.MaxExecutionTime),
+		RestrictedToSiteAdmin: boolPtr(plan.RestrictedToSiteAdmin),
+		EnforceRateLimit:      boolPtr(plan.EnforceRateLimit),
+		RateLimitCount:        int64Ptr(plan.RateLimitCount),
+	}
+	if n, ok := permissionNumber(plan.Permission.ValueString()); ok && !plan.Permission.IsUnknown() {
+		in.Permission = &n
+	}
+	for _, f := range roleFlags {
+		if !f.derived {
+			*f.input(&in) = boolPtr(*f.model(&plan))
+		}
+	}
+	tflog.Debug(ctx, "Creating MISP role", map[string]any{"name": plan.Name.ValueString()})
+	role, err := r.client.AddRole(ctx, in)
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Error creating MISP role",
+			fmt.Sprintf("Creating role %q", plan.Name.ValueString()), err, roleErrorFields)
+		return
+	}
+	// The add answer is the full record except "default", which MISP shows only in its index: a role that did not
+	// exist a moment ago cannot be the default one.
+	role.Default = false
+	m := roleFromAPI(role)
+	tflog.Debug(ctx, "Created MISP role", map[string]any{"id": m.ID.ValueString()})
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+func (r *roleResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state roleModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	id := state.ID.ValueString()
+	tflog.Debug(ctx, "Reading MISP role", map[string]any{"id": id})
+	role, err := fetchRole(ctx, r.client, id)
+	if errors.Is(err, misp.ErrNotFound) {
+		tflog.Warn(ctx, "MISP role gone, removing it from state", map[string]any{"id": id})
+		resp.Diagnostics.AddWarning("MISP role no longer exists",
+			fmt.Sprintf("Role %q (id %s) was deleted outside Terraform. It is removed from the state and will be "+
+				"created again on the next apply.", state.Name.ValueString(), id))
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Error reading MISP role", fmt.Sprintf("Reading role %s", id), err, nil)
+		return
+	}
+	m := roleFromAPI(role)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+func (r *roleResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state roleModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	id := state.ID.ValueString()
+	var in misp.RoleInput
+	if changed(plan.Name, state.Name) {
+		in.Name = stringPtr(plan.Name)
+	}
+	if changed(plan.MemoryLimit, state.MemoryLimit) {
+		in.MemoryLimit = stringPtr(plan.MemoryLimit)
+	}
+	if changed(plan.MaxExecutionTime, state.MaxExecutionTime) {
+		in.MaxExecutionTime = int64Ptr(plan.MaxExecutionTime)
+	}
+	if changed(plan.RestrictedToSiteAdmin, state.RestrictedToSiteAdmin) {
+		in.RestrictedToSiteAdmin = boolPtr(plan.RestrictedToSiteAdmin)
+	}
+	if changed(plan.EnforceRateLimit, state.EnforceRateLimit) {
+		in.EnforceRateLimit = boolPtr(plan.EnforceRateLimit)
+	}
+	for _, f := range roleFlags {
+		if !f.derived && changed(*f.model(&plan), *f.model(&state)) {
+			*f.input(&in) = boolPtr(*f.model(&plan))
+		}
+	}
+	// MISP resets the data-access level to read-only on every edit without "permission" (misp-api.md §3.1.4), so
+	// it is always sent: the planned level, or the current one when the configuration leaves it out. The same goes
+	// for rate_limit_count below.
+	level := plan.Permission
+	if level.IsNull() || level.IsUnknown() {
+		level = state.Permission
+	}
+	n, ok := permissionNumber(level.ValueString())
+	if !ok {
+		resp.Diagnostics.AddAttributeError(path.Root("permission"), "Error updating MISP role",
+			fmt.Sprintf("Role %s has no known data-access level to keep (%q). Set permission in the configuration.", id, level.ValueString()))
+		return
+	}
+	in.Permission = &n
+	// Role::beforeSave also turns an absent rate_limit_count into 0 on every edit, so it is always sent too.
+	count := plan.RateLimitCount
+	if count.IsNull() || count.IsUnknown() {
+		count = state.RateLimitCount
+	}
+	in.RateLimitCount = int64Ptr(count)
+	tflog.Debug(ctx, "Updating MISP role", map[string]any{"id": id, "permission": level.ValueString()})
+	if _, err := r.client.EditRole(ctx, id, in); err != nil {
+		addAPIError(&resp.Diagnostics, "Error updating MISP role",
+			fmt.Sprintf("Updating role %q (id %s)", state.Name.ValueString(), id), err, roleErrorFields)
+		return
+	}
+	// Read back through the index: the edit answer lacks "default".
+	role, err := fetchRole(ctx, r.client, id)
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Error updating MISP role", fmt.Sprintf("Reading role %s back after the update", id), err, nil)
+		return
+	}
+	m := roleFromAPI(role)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+func (r *roleResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state roleModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	id, name := state.ID.ValueString(), state.Name.ValueString()
+	tflog.Debug(ctx, "Deleting MISP role", map[string]any{"id": id})
+	// The client deletes with POST: with HTTP DELETE, MISP would delete a role its users still hold.
+	err := r.client.DeleteRole(ctx, id)
+	switch {
+	case err == nil:
+		if state.Default.ValueBool() {
+			resp.Diagnostics.AddWarning("Deleted the default MISP role",
+				fmt.Sprintf("Role %q (id %s) was MISP's default role for new users. MISP keeps pointing at it, so users "+
+					"created without a role_id will be refused until another default is set (misp_default_role).", name, id))
+		}
+		return
+	case errors.Is(err, misp.ErrNotFound):
+		return
+	case !isRefusal(err):
+		addAPIError(&resp.Diagnostics, "Error deleting MISP role", fmt.Sprintf("Deleting role %q (id %s)", name, id), err, nil)
+		return
+	}
+	reason := "MISP refuses to delete a role that is still assigned to users."
+	if users, lerr := r.client.ListUsers(ctx, misp.UserFilter{Role: id}); lerr == nil {
+		n := int64(len(users))
+		reason = fmt.Sprintf("%d %s still %s it. Give them another role (role_id) or delete them first, then apply again.",
+			n, plural(n, "user", "users"), plural(n, "holds", "hold"))
+	}
+	resp.Diagnostics.AddError("Error deleting MISP role",
+		fmt.Sprintf("MISP refused to delete role %q (id %s). %s", name, id, reason))
+}
+
+func (r *roleResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	role, err := lookupRole(ctx, r.client, strings.TrimSpace(req.ID))
+	if err != nil {
+		resp.Diagnostics.AddError("Error importing MISP role",
+			fmt.Sprintf("%s\n\nImport a role by its numeric id or its exact (case-sensitive) name, "+
+				"e.g. terraform import misp_role.example 7.", err))
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), role.ID.String())...)
+}
+
+// fetchRole reads one role the way every Read does: from MISP's roles index, the only answer that carries the
+// "default" flag (misp-api.md §3.1.1). A missing role is an error matching misp.ErrNotFound.
+func fetchRole(ctx context.Context, c *misp.Client, id string) (*misp.Role, error) {
+	roles, err := c.ListRoles(ctx, "")
+	if err != nil {
+		return nil, err
+	}
+	for i := range roles {
+		if roles[i].ID.String() == id {
+			return &roles[i], nil
+		}
+	}
+	return nil, fmt.Errorf("role %s: %w", id, misp.ErrNotFound)
+}
+
+// findRoleByName finds a role by exact (case-sensitive) name; a miss matches misp.ErrNotFound.
+func findRoleByName(ctx context.Context, c *misp.Client, name string) (*misp.Role, error) {
+	roles, err := c.ListRoles(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	var found []misp.Role
+	for _, role := range roles {
+		if role.Name == name {
+			found = append(found, role)
+		}
+	}
+	switch len(found) {
+	case 0:
+		return nil, fmt.Errorf("role named %q: %w", name, misp.ErrNotFound)
+	case 1:
+		return &found[0], nil
+	}
+	ids := make([]string, len(found))
+	for i, role := range found {
+		ids[i] = role.ID.String()
+	}
+	return nil, fmt.Errorf("%d roles are named %q (ids %s); use the id", len(found), name, strings.Join(ids, ", "))
+}
+
+// lookupRole finds a role by id or name. A numeric key is an id first and a name second.
+func lookupRole(ctx context.Context, c *misp.Client, key string) (*misp.Role, error) {
+	if key == "" {
+		return nil, errors.New("the import id is empty")
+	}
+	if numericKeyRe.MatchString(key) {
+		role, err := fetchRole(ctx, c, key)
+		if err == nil {
+			return role, nil
+		}
+		if !errors.Is(err, misp.ErrNotFound) {
+			return nil, fmt.Errorf("looking up role %q: %w", key, err)
+		}
+	}
+	role, err := findRoleByName(ctx, c, key)
+	switch {
+	case err == nil:
+		return role, nil
+	case !errors.Is(err, misp.ErrNotFound):
+		return nil, fmt.Errorf("looking up role %q: %w", key, err)
+	case numericKeyRe.MatchString(key):
+		return nil, fmt.Errorf("no MISP role has id %s, and none is named %q", key, key)
+	}
+	return nil, fmt.Errorf("no MISP role is named %q (names are case-sensitive)", key)
+}
+
+// parseMaxExecutionTime reads MISP's max_execution_time column ("" or null when unset).
+func parseMaxExecutionTime(s string) (int64, bool) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return 0, false
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	return n, err == nil
+}
