@@ -171,7 +171,8 @@ func (r *userResource) Schema(_ context.Context, _ resource.SchemaRequest, resp 
 			},
 			"expiration": schema.StringAttribute{
 				MarkdownDescription: "Account expiry as an RFC 3339 timestamp (any offset; MISP stores it in UTC, to the second). " +
-					"Set with an edit right after creation, as MISP ignores it on add. Null when not set. MISP 2.5 stores it but does not act on it.",
+					"Set with an edit right after creation, as MISP ignores it on add. Null when not set. Removing it from the " +
+					"configuration leaves MISP's value in place (MISP's API cannot clear it). MISP 2.5 stores it but does not act on it.",
 				Optional: true, Computed: true, PlanModifiers: keep(),
 				CustomType: userStringType{kind: userInstantKind},
 				Validators: []validator.String{rfc3339Validator{}},
@@ -314,7 +315,8 @@ func (r *userResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 	if r.orgAdminCaller() && known(plan.RoleID) && roleChanging {
 		r.checkRoleForOrgAdmin(ctx, plan.RoleID.ValueString(), &resp.Diagnostics)
 	}
-	if known(config.ServerID) && config.ServerID.ValueString() != "0" && known(plan.RoleID) {
+	serverIDChanging := creating || !config.ServerID.Equal(state.ServerID)
+	if known(config.ServerID) && config.ServerID.ValueString() != "0" && known(plan.RoleID) && (roleChanging || serverIDChanging) {
 		r.checkSyncRole(ctx, plan.RoleID.ValueString(), config.ServerID.ValueString(), &resp.Diagnostics)
 	}
 
@@ -509,11 +511,15 @@ func (r *userResource) Create(ctx context.Context, req resource.CreateRequest, r
 	state.setFromRecord(&userRecord{User: *created}, plan)
 	state.Authkey = types.StringNull()
 	if plan.StoreAuthkey.ValueBool() {
-		if adopted || created.Authkey == "" {
+		switch {
+		case adopted:
 			resp.Diagnostics.AddAttributeWarning(path.Root("authkey"), "API key not available",
 				"MISP's answer to the creation was lost, and with it the user's one-time API key, so authkey is null. "+
 					"Create a key for the user in MISP, or re-create the user with terraform apply -replace=... .")
-		} else {
+		case created.Authkey == "":
+			resp.Diagnostics.AddAttributeWarning(path.Root("authkey"), "API key not available",
+				"MISP's answer to the creation held no API key, so authkey is null. Create a key for the user in MISP.")
+		default:
 			state.Authkey = types.StringValue(created.Authkey)
 		}
 	}

@@ -30,7 +30,9 @@ func (userPasswordPolicy) Description(context.Context) string {
 		"letter and a digit or symbol, or at least 16 characters of any kind"
 }
 
-func (v userPasswordPolicy) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+func (v userPasswordPolicy) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
 
 func (v userPasswordPolicy) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {

@@ -1,0 +1,810 @@
+package provider
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"math/big"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/misp-iac/terraform-provider-misp/internal/fakemisp"
+	"github.com/misp-iac/terraform-provider-misp/internal/misp"
+)
+
+const userAddr = "misp_user.test"
+
+// userErrRe matches diagnostic text that Terraform wraps across lines: the parts in order, any run of
+// spaces in them matching any whitespace.
+func userErrRe(parts ...string) *regexp.Regexp {
+	for i, p := range parts {
+		parts[i] = strings.Join(strings.Fields(regexp.QuoteMeta(p)), `\s+`)
+	}
+	return regexp.MustCompile(`(?s)` + strings.Join(parts, ".*"))
+}
+
+// userCaptureID stores the id of a resource in the state, for PreConfig functions of later steps.
+func userCaptureID(addr string, dst *string) resource.TestCheckFunc {
+	return resource.TestCheckResourceAttrWith(addr, "id", func(v string) error {
+		*dst = v
+		return nil
+	})
+}
+
+// userFake asserts on a user as the emulator stores it.
+func userFake(env *accEnv, id *string, check func(u map[string]any) error) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		if env.Fake == nil {
+			return nil
+		}
+		u, ok := env.Fake.User(*id)
+		if !ok {
+			return fmt.Errorf("user %s not in the emulator", *id)
+		}
+		return check(u)
+	}
+}
+
+// userFields compares emulator values (rendered as MISP's JSON: ids as strings, flags as bools).
+func userFields(want map[string]any) func(u map[string]any) error {
+	return func(u map[string]any) error {
+		var bad []string
+		for k, w := range want {
+			if fmt.Sprint(u[k]) != fmt.Sprint(w) {
+				bad = append(bad, fmt.Sprintf("%s = %v, want %v", k, u[k], w))
+			}
+		}
+		if len(bad) > 0 {
+			return fmt.Errorf("emulator user: %s", strings.Join(bad, "; "))
+		}
+		return nil
+	}
+}
+
+// userCountByEmail counts the emulator's users with this e-mail (ignoring case).
+func userCountByEmail(fake *fakemisp.Server, email string) int {
+	n := 0
+	for _, u := range fake.Users() {
+		if strings.EqualFold(fmt.Sprint(u["email"]), email) {
+			n++
+		}
+	}
+	return n
+}
+
+// userNoSecretInState fails if any attribute of the state holds one of the secrets.
+func userNoSecretInState(secrets ...string) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		for addr, rs := range s.RootModule().Resources {
+			for k, v := range rs.Primary.Attributes {
+				for _, secret := range secrets {
+					if strings.Contains(v, secret) {
+						return fmt.Errorf("%s.%s holds a password", addr, k)
+					}
+				}
+			}
+		}
+		return nil
+	}
+}
+
+// testAccCheckUsersDestroyed checks that no misp_user of the state is left in MISP.
+func testAccCheckUsersDestroyed(env *accEnv, t *testing.T) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		c := env.Client(t)
+		for _, rs := range s.RootModule().Resources {
+			if rs.Type != "misp_user" {
+				continue
+			}
+			_, err := c.GetUser(context.Background(), rs.Primary.ID)
+			if err == nil {
+				return fmt.Errorf("user %s still exists", rs.Primary.ID)
+			}
+			if !errors.Is(err, misp.ErrNotFound) {
+				return err
+			}
+		}
+		return nil
+	}
+}
+
+// userTestCertificate is a throwaway self-signed x509 certificate (PEM, with MISP-trimmable final newline).
+func userTestCertificate(t *testing.T) string {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(1),
+		Subject:      pkix.Name{CommonName: "user@example.org"},
+		NotBefore:    time.Now().Add(-time.Hour),
+		NotAfter:     time.Now().Add(24 * time.Hour),
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}))
+}
+
+func userKnown(name string, v knownvalue.Check) statecheck.StateCheck {
+	return statecheck.ExpectKnownValue(userAddr, tfjsonpath.New(name), v)
+}
+
+// TestAccUser_lifecycle: create with every managed field, update each in place, change role and move
+// between organisations, import by id and by e-mail, an import block, destroy.
+func TestAccUser_lifecycle(t *testing.T) {
+	t.Parallel()
+	env := newAccEnv(t)
+	c := env.Client(t)
+	org, err := c.AddOrganisation(context.Background(), misp.OrganisationInput{Name: userPtr(randomName("user-org"))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = c.DeleteOrganisation(context.Background(), org.ID.String()) })
+	orgB := org.ID.String()
+	email := randomName("lifecycle") + "@example.org"
+	cert := userTestCertificate(t)
+	var id string
+
+	create := env.Config(fmt.Sprintf(`
+resource "misp_user" "test" {
+  email                  = %[1]q
+  org_id                 = %[2]q
+  role_id                = "5"
+  server_id              = "7"
+  autoalert              = true
+  contactalert           = true
+  disabled               = true
+  termsaccepted          = true
+  change_pw              = false
+  force_logout           = true
+  notification_daily     = true
+  notification_weekly    = true
+  notification_monthly   = true
+  gpgkey                 = <<-EOT
+    -----BEGIN PGP PUBLIC KEY BLOCK-----
+    mDMEZQAAABYJKwYBBAHaRw8BAQdA
+    -----END PGP PUBLIC KEY BLOCK-----
+  EOT
+  certif_public          = %[3]q
+  nids_sid               = 1234567
+  expiration             = "2030-01-02T03:04:05+02:00"
+  external_auth_required = true
+  external_auth_key      = "ext-key-1"
+  password_wo            = "Initial-Passw0rd"
+  password_wo_version    = 1
+  store_authkey          = true
+}
+`, email, orgB, cert))
+
+	// Every managed attribute changed, except organisation and role.
+	updated := func(orgID, roleID, serverID string) string {
+		return fmt.Sprintf(`
+resource "misp_user" "test" {
+  email                  = %[1]q
+  org_id                 = %[2]q
+  role_id                = %[3]q
+  server_id              = %[4]q
+  autoalert              = false
+  contactalert           = false
+  disabled               = false
+  termsaccepted          = false
+  change_pw              = true
+  force_logout           = false
+  notification_daily     = false
+  notification_weekly    = false
+  notification_monthly   = false
+  gpgkey                 = "-----BEGIN PGP PUBLIC KEY BLOCK-----\nmDMEZQAAABYJKwYBBAHaRw8BAQdB\n-----END PGP PUBLIC KEY BLOCK-----"
+  certif_public          = ""
+  nids_sid               = 7654321
+  expiration             = "2031-06-30T12:00:00Z"
+  external_auth_required = false
+  external_auth_key      = "ext-key-2"
+`, "renamed-"+email, orgID, roleID, serverID)
+	}
+	withSecrets := func(body string) string {
+		return env.Config(body + "  password_wo         = \"Second-Passw0rd\"\n  password_wo_version = 2\n  store_authkey       = true\n}\n")
+	}
+	importable := env.Config(updated("1", "4", "0") + "}\n")
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckUsersDestroyed(env, t),
+		Steps: []resource.TestStep{
+			{
+				Config: create,
+				ConfigStateChecks: []statecheck.StateCheck{
+					userKnown("email", knownvalue.StringExact(email)),
+					userKnown("org_id", knownvalue.StringExact(orgB)),
+					userKnown("role_id", knownvalue.StringExact("5")),
+					userKnown("role_name", knownvalue.StringExact("Sync user")),
+					userKnown("server_id", knownvalue.StringExact("7")),
+					userKnown("disabled", knownvalue.Bool(true)),
+					userKnown("change_pw", knownvalue.Bool(false)),
+					userKnown("notification_monthly", knownvalue.Bool(true)),
+					userKnown("force_logout", knownvalue.Bool(true)),
+					userKnown("nids_sid", knownvalue.Int64Exact(1234567)),
+					userKnown("expiration", knownvalue.StringExact("2030-01-02T03:04:05+02:00")),
+					userKnown("authkey", knownvalue.StringRegexp(regexp.MustCompile(`^[A-Za-z0-9]{40}$`))),
+					userKnown("password_wo", knownvalue.Null()),
+					userKnown("invited_by", knownvalue.StringExact("1")),
+					userKnown("date_created", knownvalue.StringRegexp(regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$`))),
+					userKnown("last_login", knownvalue.Null()),
+					userKnown("totp_enabled", knownvalue.Bool(false)),
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					userCaptureID(userAddr, &id),
+					userFake(env, &id, userFields(map[string]any{
+						"expiration": "2030-01-02 01:04:05", "notification_daily": true, "force_logout": true,
+						"external_auth_key": "ext-key-1", "nids_sid": "1234567", "change_pw": false,
+					})),
+					func(*terraform.State) error {
+						if env.Fake != nil && !env.Fake.CheckUserPassword(id, "Initial-Passw0rd") {
+							return errors.New("the emulator does not accept the configured password")
+						}
+						return nil
+					},
+					userNoSecretInState("Initial-Passw0rd"),
+				),
+			},
+			{
+				Config: withSecrets(updated(orgB, "5", "7")),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(userAddr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectUnknownValue(userAddr, tfjsonpath.New("last_pw_change")),
+					plancheck.ExpectUnknownValue(userAddr, tfjsonpath.New("date_modified")),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					userKnown("email", knownvalue.StringExact("renamed-"+email)),
+					userKnown("disabled", knownvalue.Bool(false)),
+					userKnown("termsaccepted", knownvalue.Bool(false)),
+					userKnown("certif_public", knownvalue.StringExact("")),
+					userKnown("expiration", knownvalue.StringExact("2031-06-30T12:00:00Z")),
+					userKnown("nids_sid", knownvalue.Int64Exact(7654321)),
+					userKnown("authkey", knownvalue.StringRegexp(regexp.MustCompile(`^[A-Za-z0-9]{40}$`))),
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					userFake(env, &id, userFields(map[string]any{
+						"expiration": "2031-06-30 12:00:00", "notification_daily": false, "external_auth_key": "ext-key-2",
+						"autoalert": false, "change_pw": true,
+					})),
+					func(*terraform.State) error {
+						if env.Fake != nil && (!env.Fake.CheckUserPassword(id, "Second-Passw0rd") || env.Fake.CheckUserPassword(id, "Initial-Passw0rd")) {
+							return errors.New("password_wo_version 2 did not rotate the password in the emulator")
+						}
+						return nil
+					},
+					userNoSecretInState("Initial-Passw0rd", "Second-Passw0rd"),
+				),
+			},
+			{
+				// Role change (sync -> publisher, so server_id goes to 0) and a move to another organisation, in place.
+				Config: withSecrets(updated("1", "4", "0")),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(userAddr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectUnknownValue(userAddr, tfjsonpath.New("org_name")),
+					plancheck.ExpectUnknownValue(userAddr, tfjsonpath.New("role_name")),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					userKnown("id", knownvalue.NotNull()),
+					userKnown("org_id", knownvalue.StringExact("1")),
+					userKnown("role_id", knownvalue.StringExact("4")),
+					userKnown("role_name", knownvalue.StringExact("Publisher")),
+					userKnown("server_id", knownvalue.StringExact("0")),
+				},
+				Check: userFake(env, &id, userFields(map[string]any{"org_id": "1", "role_id": "4"})),
+			},
+			{
+				ResourceName:      userAddr,
+				ImportState:       true,
+				ImportStateVerify: true,
+				ImportStateVerifyIgnore: []string{"password_wo_version", "store_authkey", "authkey", "notify",
+					"password_reset_version", "totp_reset_version"},
+			},
+			{
+				ResourceName:      userAddr,
+				ImportState:       true,
+				ImportStateIdFunc: func(*terraform.State) (string, error) { return strings.ToUpper("renamed-" + email), nil },
+				ImportStateVerify: true,
+				ImportStateVerifyIgnore: []string{"password_wo_version", "store_authkey", "authkey", "notify",
+					"password_reset_version", "totp_reset_version"},
+			},
+			{
+				Config:           importable,
+				ResourceName:     userAddr,
+				ImportState:      true,
+				ImportStateKind:  resource.ImportBlockWithID,
+				ImportPlanChecks: resource.ImportPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+		},
+	})
+}
+
+func userPtr[T any](v T) *T { return &v }
+
+// TestAccUser_unmanagedAndOwnFlips: what a person or MISP itself changes on attributes the configuration
+// leaves out causes no diff and survives a later apply; a role change that makes MISP reset server_id is
+// planned as unknown, not an inconsistent result.
+func TestAccUser_unmanagedAndOwnFlips(t *testing.T) {
+	t.Parallel()
+	env := newAccEnv(t)
+	env.RequireFake(t)
+	email := randomName("unmanaged") + "@example.org"
+	var id string
+	base := env.Config(fmt.Sprintf(`
+resource "misp_user" "test" {
+  email   = %q
+  role_id = "5"
+}
+`, email))
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckUsersDestroyed(env, t),
+		Steps: []resource.TestStep{
+			{
+				Config: base,
+				Check:  userCaptureID(userAddr, &id),
+				ConfigStateChecks: []statecheck.StateCheck{
+					userKnown("org_id", knownvalue.StringExact("1")),
+					userKnown("change_pw", knownvalue.Bool(true)),
+					userKnown("authkey", knownvalue.Null()),
+					userKnown("store_authkey", knownvalue.Bool(false)),
+				},
+			},
+			{
+				// An admin disables the user and sets a sync server; the user accepts the terms, logs in and
+				// changes the password (MISP clears change_pw); the e-mail's case changes.
+				PreConfig: func() {
+					now := time.Now().Unix()
+					if err := env.Fake.UpdateUser(id, map[string]any{
+						"disabled": true, "termsaccepted": true, "change_pw": false, "server_id": 9,
+						"last_login": now, "current_login": now, "newsread": now, "email": strings.ToUpper(email),
+					}); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config:           base,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					userKnown("disabled", knownvalue.Bool(true)),
+					userKnown("server_id", knownvalue.StringExact("9")),
+					userKnown("last_login", knownvalue.NotNull()),
+				},
+			},
+			{
+				// Another change: the unmanaged values stay; the move to a non-sync role resets server_id.
+				Config: env.Config(fmt.Sprintf(`
+resource "misp_user" "test" {
+  email     = %q
+  role_id   = "3"
+  autoalert = true
+}
+`, email)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(userAddr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectUnknownValue(userAddr, tfjsonpath.New("server_id")),
+					plancheck.ExpectKnownValue(userAddr, tfjsonpath.New("disabled"), knownvalue.Bool(true)),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					userKnown("server_id", knownvalue.StringExact("0")),
+					userKnown("role_name", knownvalue.StringExact("User")),
+				},
+				Check: userFake(env, &id, userFields(map[string]any{
+					"disabled": true, "termsaccepted": true, "change_pw": false, "autoalert": true, "email": strings.ToUpper(email),
+				})),
+			},
+		},
+	})
+}
+
+// TestAccUser_driftAndDisappears: a managed attribute changed in MISP shows as drift and is restored; a user
+// deleted outside Terraform is recreated.
+func TestAccUser_driftAndDisappears(t *testing.T) {
+	t.Parallel()
+	env := newAccEnv(t)
+	env.RequireFake(t)
+	email := randomName("drift") + "@example.org"
+	var id string
+	cfg := env.Config(fmt.Sprintf(`
+resource "misp_user" "test" {
+  email      = %q
+  disabled   = false
+  autoalert  = false
+  expiration = "2030-01-01T00:00:00Z"
+}
+`, email))
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckUsersDestroyed(env, t),
+		Steps: []resource.TestStep{
+			{Config: cfg, Check: userCaptureID(userAddr, &id)},
+			{
+				PreConfig: func() {
+					if err := env.Fake.UpdateUser(id, map[string]any{"disabled": true, "autoalert": true, "expiration": "2029-12-31 00:00:00"}); err != nil {
+						t.Fatal(err)
+					}
+				},
+				RefreshState:       true,
+				ExpectNonEmptyPlan: true,
+				RefreshPlanChecks:  resource.RefreshPlanChecks{PostRefresh: []plancheck.PlanCheck{plancheck.ExpectNonEmptyPlan()}},
+			},
+			{
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(userAddr, plancheck.ResourceActionUpdate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: userFake(env, &id, userFields(map[string]any{"disabled": false, "autoalert": false, "expiration": "2030-01-01 00:00:00"})),
+			},
+			{
+				PreConfig: func() {
+					if err := env.Fake.DeleteUser(id); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(userAddr, plancheck.ResourceActionCreate),
+				}},
+				Check: func(*terraform.State) error {
+					if n := userCountByEmail(env.Fake, email); n != 1 {
+						return fmt.Errorf("%d users with %s after the re-creation, want 1", n, email)
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
+
+// TestAccUser_passwordAndResets: write-only password set and rotated (the emulator confirms it, the state
+// never holds it), the plan-time policy check, notify, password reset and TOTP reset.
+func TestAccUser_passwordAndResets(t *testing.T) {
+	t.Parallel()
+	env := newAccEnv(t)
+	env.RequireFake(t)
+	email := randomName("pw") + "@example.org"
+	invitee := randomName("invited") + "@example.org"
+	var id, invitedID string
+	const resetEP, totpEP = "POST /users/initiatePasswordReset/{id}", "POST /users/totp_delete/{id}"
+	cfg := func(password string, version, pwReset, totpReset int) string {
+		return env.Config(fmt.Sprintf(`
+resource "misp_user" "test" {
+  email               = %[1]q
+  password_wo         = %[3]q
+  password_wo_version = %[4]d
+  totp_reset_version  = %[6]d
+}
+
+resource "misp_user" "invited" {
+  email                  = %[2]q
+  notify                 = true
+  password_reset_version = %[5]d
+}
+`, email, invitee, password, version, pwReset, totpReset))
+	}
+	counts := func(reset, totp int) resource.TestCheckFunc {
+		return func(*terraform.State) error {
+			if got := env.Fake.Count(resetEP); got != reset {
+				return fmt.Errorf("%s called %d times, want %d", resetEP, got, reset)
+			}
+			if got := env.Fake.Count(totpEP); got != totp {
+				return fmt.Errorf("%s called %d times, want %d", totpEP, got, totp)
+			}
+			return nil
+		}
+	}
+	password := func(pw string, want bool) resource.TestCheckFunc {
+		return func(*terraform.State) error {
+			if env.Fake.CheckUserPassword(id, pw) != want {
+				return fmt.Errorf("emulator password check = %v, want %v", !want, want)
+			}
+			return nil
+		}
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckUsersDestroyed(env, t),
+		Steps: []resource.TestStep{
+			{
+				Config: env.Config(fmt.Sprintf(`
+resource "misp_user" "test" {
+  email       = %q
+  notify      = true
+  password_wo = "First-Passw0rd!"
+}
+`, email)),
+				PlanOnly:    true,
+				ExpectError: userErrRe("Conflicting user attributes", "password_wo"),
+			},
+			{
+				Config:      cfg("short1A", 1, 0, 0),
+				PlanOnly:    true,
+				ExpectError: userErrRe("Password does not meet MISP's password policy", "7 characters long"),
+			},
+			{
+				Config: cfg("First-Passw0rd!", 1, 0, 0),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					userCaptureID(userAddr, &id), userCaptureID("misp_user.invited", &invitedID),
+					password("First-Passw0rd!", true),
+					// notify: one "new user" e-mail at creation, none for the other user.
+					counts(1, 0),
+					userNoSecretInState("First-Passw0rd!"),
+				),
+			},
+			{
+				Config: cfg("a-much-longer-passphrase", 2, 0, 0),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(userAddr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectResourceAction("misp_user.invited", plancheck.ResourceActionNoop),
+				}},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					password("a-much-longer-passphrase", true), password("First-Passw0rd!", false), counts(1, 0),
+					userNoSecretInState("First-Passw0rd!", "a-much-longer-passphrase"),
+				),
+			},
+			{
+				// The user enrols TOTP; then both resets are asked for declaratively.
+				PreConfig: func() {
+					if err := env.Fake.UpdateUser(id, map[string]any{"totp": "JBSWY3DPEHPK3PXP"}); err != nil {
+						t.Fatal(err)
+					}
+					if err := env.Fake.UpdateUser(invitedID, map[string]any{"change_pw": false}); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: cfg("a-much-longer-passphrase", 2, 1, 1),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectUnknownValue(userAddr, tfjsonpath.New("totp_enabled")),
+					plancheck.ExpectUnknownValue("misp_user.invited", tfjsonpath.New("change_pw")),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					userKnown("totp_enabled", knownvalue.Bool(false)),
+					statecheck.ExpectKnownValue("misp_user.invited", tfjsonpath.New("change_pw"), knownvalue.Bool(true)),
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(counts(2, 1), password("a-much-longer-passphrase", true)),
+			},
+			{
+				// 16 characters of any kind meet the policy.
+				Config:             cfg("alllowercaseletters", 3, 1, 1),
+				PlanOnly:           true,
+				ExpectNonEmptyPlan: true,
+			},
+		},
+	})
+}
+
+// TestAccUser_lostResponseAndTaint: an add whose answer is lost adopts the created user (exactly one exists);
+// a failure after the add keeps the user in state as tainted, and the next apply replaces it (still one).
+func TestAccUser_lostResponseAndTaint(t *testing.T) {
+	t.Parallel()
+	env := newAccEnv(t)
+	env.RequireFake(t)
+	lost := randomName("lost") + "@example.org"
+	tainted := randomName("tainted") + "@example.org"
+	one := func(email string) resource.TestCheckFunc {
+		return func(*terraform.State) error {
+			if n := userCountByEmail(env.Fake, email); n != 1 {
+				return fmt.Errorf("%d users with %s in the emulator, want exactly 1", n, email)
+			}
+			return nil
+		}
+	}
+	lostCfg := fmt.Sprintf(`
+resource "misp_user" "test" {
+  email         = %q
+  store_authkey = true
+}
+`, lost)
+	taintCfg := env.Config(lostCfg + fmt.Sprintf(`
+resource "misp_user" "tainted" {
+  email              = %q
+  notification_daily = true
+}
+`, tainted))
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckUsersDestroyed(env, t),
+		Steps: []resource.TestStep{
+			{
+				PreConfig: func() {
+					env.Fake.AddFault(fakemisp.Fault{Pattern: "POST /admin/users/add", Kind: fakemisp.FaultLostResponse, Rate: 1, Count: 1})
+				},
+				Config: env.Config(lostCfg),
+				// The one-time key went with the lost answer: a warning, and authkey stays null.
+				ConfigStateChecks: []statecheck.StateCheck{userKnown("authkey", knownvalue.Null())},
+				Check: resource.ComposeAggregateTestCheckFunc(one(lost), func(*terraform.State) error {
+					if n := env.Fake.Count("POST /admin/users/add"); n != 1 {
+						return fmt.Errorf("%d add requests, want 1 (no retry after adoption)", n)
+					}
+					return nil
+				}),
+			},
+			{
+				// The edit that sets what MISP ignores on add fails: the user exists and is tracked (tainted).
+				PreConfig: func() {
+					env.Fake.AddFault(fakemisp.Fault{Pattern: "POST /admin/users/edit/{id}", Kind: fakemisp.FaultError, Status: 500, Rate: 1, Count: 1})
+				},
+				Config:      taintCfg,
+				ExpectError: userErrRe("Error creating MISP user", "was created; setting notification_*"),
+				Check:       one(tainted),
+			},
+			{
+				Config: taintCfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("misp_user.tainted", plancheck.ResourceActionReplace),
+				}},
+				Check: resource.ComposeAggregateTestCheckFunc(one(tainted), one(lost)),
+			},
+		},
+	})
+}
+
+// TestAccUser_orgAdminKey: with an org admin's key, MISP would silently keep users in the admin's
+// organisation and refuse privileged roles; the provider says so at plan time.
+func TestAccUser_orgAdminKey(t *testing.T) {
+	t.Parallel()
+	env := newAccEnv(t)
+	env.RequireFake(t)
+	orgB, err := env.Fake.CreateOrganisation(map[string]any{"name": randomName("org-b")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, key, err := env.Fake.CreateUser(map[string]any{"email": randomName("orgadmin") + "@b.example.org", "org_id": orgB, "role_id": "2"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	email := randomName("member") + "@b.example.org"
+	cfg := func(attrs string) string {
+		return env.ProviderBlockWithKey(key) + fmt.Sprintf(`
+resource "misp_user" "test" {
+  email = %q
+%s
+}
+`, email, attrs)
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckUsersDestroyed(env, t),
+		Steps: []resource.TestStep{
+			{
+				Config:      cfg(`  org_id = "1"`),
+				PlanOnly:    true,
+				ExpectError: userErrRe("Organisation not allowed for this API key", "org admin of organisation "+orgB),
+			},
+			{
+				Config:      cfg(`  role_id = "1"`),
+				PlanOnly:    true,
+				ExpectError: userErrRe("Role not allowed for this API key", "site admin"),
+			},
+			{
+				Config: cfg(`  role_id = "3"`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectKnownValue(userAddr, tfjsonpath.New("org_id"), knownvalue.StringExact(orgB)),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					userKnown("org_id", knownvalue.StringExact(orgB)),
+					userKnown("invited_by", knownvalue.NotNull()),
+				},
+			},
+			{
+				Config:      cfg(`  role_id = "5"`),
+				PlanOnly:    true,
+				ExpectError: userErrRe("Role not allowed for this API key", "sync"),
+			},
+			{
+				// Org admins may create further org admins.
+				Config: cfg(`  role_id = "2"
+  org_id  = "` + orgB + `"`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(userAddr, plancheck.ResourceActionUpdate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{userKnown("role_name", knownvalue.StringExact("Org Admin"))},
+			},
+		},
+	})
+}
+
+// TestAccUser_badInput: each refusal names the attribute and MISP's reason, and leaves nothing behind.
+func TestAccUser_badInput(t *testing.T) {
+	t.Parallel()
+	env := newAccEnv(t)
+	env.RequireFake(t)
+	taken := randomName("Taken") + "@Example.org"
+	if _, _, err := env.Fake.CreateUser(map[string]any{"email": taken}); err != nil {
+		t.Fatal(err)
+	}
+	_, plainKey, err := env.Fake.CreateUser(map[string]any{"email": randomName("plain") + "@example.org", "role_id": "3"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := len(env.Fake.Users())
+	user := func(attrs string) string {
+		return fmt.Sprintf("resource \"misp_user\" \"test\" {\n%s\n}\n", attrs)
+	}
+	fresh := randomName("bad") + "@example.org"
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy: func(*terraform.State) error {
+			if n := len(env.Fake.Users()); n != before {
+				return fmt.Errorf("%d users in the emulator, want %d: a refused create left something behind", n, before)
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{
+			{
+				Config:      env.Config(user(`  email = "not an e-mail"`)),
+				PlanOnly:    true,
+				ExpectError: userErrRe(`Attribute email must be an e-mail address that MISP accepts`),
+			},
+			{
+				Config:      env.Config(user(fmt.Sprintf(`  email = %q`, strings.ToLower(taken)))),
+				ExpectError: userErrRe("Error creating MISP user", "MISP rejected email: An account with this email address already exists."),
+			},
+			{
+				Config:      env.Config(user(fmt.Sprintf("  email = %q\n  org_id = \"999\"", fresh))),
+				ExpectError: userErrRe("Error creating MISP user", `MISP answered "Invalid organisation"`),
+			},
+			{
+				Config:      env.Config(user(fmt.Sprintf("  email = %q\n  role_id = \"999\"", fresh))),
+				ExpectError: userErrRe("Error creating MISP user", `MISP answered "Invalid role"`),
+			},
+			{
+				Config:      env.Config(user(fmt.Sprintf("  email = %q\n  role_id = \"3\"\n  server_id = \"2\"", fresh))),
+				PlanOnly:    true,
+				ExpectError: userErrRe("server_id needs a sync role", "role 3 (User)"),
+			},
+			{
+				Config:      env.Config(user(fmt.Sprintf("  email = %q\n  password_wo = \"password1234\"\n  password_wo_version = 1", fresh))),
+				PlanOnly:    true,
+				ExpectError: userErrRe("Password does not meet MISP's password policy", "lacks", "an upper-case letter"),
+			},
+			{
+				Config:      env.Config(user(fmt.Sprintf("  email = %q\n  password_wo_version = 1", fresh))),
+				PlanOnly:    true,
+				ExpectError: userErrRe(`Attribute "password_wo" must be specified when "password_wo_version" is specified`),
+			},
+			{
+				Config:      env.Config(user(fmt.Sprintf("  email = %q\n  expiration = \"next tuesday\"", fresh))),
+				PlanOnly:    true,
+				ExpectError: userErrRe("Invalid timestamp", "is not an RFC 3339 timestamp"),
+			},
+			{
+				// A normal user's key cannot manage users.
+				Config:      env.ProviderBlockWithKey(plainKey) + user(fmt.Sprintf(`  email = %q`, fresh)),
+				ExpectError: userErrRe("Error creating MISP user", "lacks the permission"),
+			},
+			{
+				Config:        env.Config(`resource "misp_user" "test" { email = "x@example.org" }`),
+				ResourceName:  userAddr,
+				ImportState:   true,
+				ImportStateId: "somebody",
+				ExpectError:   userErrRe("Unsupported import id", "numeric MISP user id", "e-mail address"),
+			},
+			{
+				Config:        env.Config(`resource "misp_user" "test" { email = "x@example.org" }`),
+				ResourceName:  userAddr,
+				ImportState:   true,
+				ImportStateId: "nobody@example.org",
+				ExpectError:   userErrRe("No MISP user has the e-mail address", "nobody@example.org"),
+			},
+		},
+	})
+}

@@ -1,0 +1,137 @@
+package provider
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+)
+
+// TestAccUserDataSources: misp_user by id and by e-mail, misp_users with each of MISP's server-side
+// filters, users_csv over a filtered list, and the lookup errors.
+func TestAccUserDataSources(t *testing.T) {
+	t.Parallel()
+	env := newAccEnv(t)
+	env.RequireFake(t)
+	fake := env.Fake
+	mustOrg := func(name string) string {
+		id, err := fake.CreateOrganisation(map[string]any{"name": name})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return id
+	}
+	mustUser := func(fields map[string]any) string {
+		id, _, err := fake.CreateUser(fields)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return id
+	}
+	acme, beta := mustOrg(`Acme, "Intl"`), mustOrg("Beta Corp")
+	a1 := mustUser(map[string]any{"email": "ann@acme.example", "org_id": acme, "role_id": "3"})
+	a2 := mustUser(map[string]any{"email": "bob@acme.example", "org_id": acme, "role_id": "4", "disabled": true, "totp": "JBSWY3DPEHPK3PXP", "last_login": 1767225600})
+	b1 := mustUser(map[string]any{"email": "cid@beta.example", "org_id": beta, "role_id": "3", "notification_weekly": true})
+
+	list := func(name string) string {
+		return "data.misp_users." + name
+	}
+	ids := func(name string, want ...string) statecheck.StateCheck {
+		checks := make([]knownvalue.Check, len(want))
+		for i, id := range want {
+			checks[i] = knownvalue.ObjectPartial(map[string]knownvalue.Check{"id": knownvalue.StringExact(id)})
+		}
+		return statecheck.ExpectKnownValue(list(name), tfjsonpath.New("users"), knownvalue.ListExact(checks))
+	}
+	cfg := env.Config(fmt.Sprintf(`
+data "misp_user" "by_id" {
+  id = %[1]q
+}
+
+data "misp_user" "by_email" {
+  email = "CID@Beta.Example"
+}
+
+data "misp_users" "acme" {
+  org_id = %[2]q
+}
+
+data "misp_users" "publishers" {
+  role_id = "4"
+}
+
+data "misp_users" "email" {
+  email = "beta.ex"
+}
+
+data "misp_users" "disabled" {
+  disabled = true
+}
+
+data "misp_users" "enabled_acme" {
+  org_id   = %[2]q
+  disabled = false
+}
+
+data "misp_users" "search" {
+  search = "beta corp"
+}
+
+output "acme_csv" {
+  value = provider::misp::users_csv(data.misp_users.acme.users)
+}
+`, a2, acme))
+	wantCSV := "id,email,org_id,org_name,role_id,role_name,disabled,totp_enabled,last_login\r\n" +
+		fmt.Sprintf("%s,ann@acme.example,%s,\"Acme, \"\"Intl\"\"\",3,User,false,false,\r\n", a1, acme) +
+		fmt.Sprintf("%s,bob@acme.example,%s,\"Acme, \"\"Intl\"\"\",4,Publisher,true,true,2026-01-01T00:00:00Z\r\n", a2, acme)
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:      env.Config(`data "misp_user" "x" { email = "nobody@example.org" }`),
+				ExpectError: userErrRe("MISP user not found", "nobody@example.org"),
+			},
+			{
+				Config:      env.Config(`data "misp_user" "x" { id = "4242" }`),
+				ExpectError: userErrRe("MISP user not found", "id 4242"),
+			},
+			{
+				Config: env.Config(`data "misp_user" "x" {
+  id    = "1"
+  email = "admin@admin.test"
+}`),
+				ExpectError: userErrRe("Invalid Attribute Combination"),
+			},
+			{
+				Config: cfg,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("data.misp_user.by_id", tfjsonpath.New("email"), knownvalue.StringExact("bob@acme.example")),
+					statecheck.ExpectKnownValue("data.misp_user.by_id", tfjsonpath.New("org_name"), knownvalue.StringExact(`Acme, "Intl"`)),
+					statecheck.ExpectKnownValue("data.misp_user.by_id", tfjsonpath.New("role_name"), knownvalue.StringExact("Publisher")),
+					statecheck.ExpectKnownValue("data.misp_user.by_id", tfjsonpath.New("disabled"), knownvalue.Bool(true)),
+					statecheck.ExpectKnownValue("data.misp_user.by_id", tfjsonpath.New("totp_enabled"), knownvalue.Bool(true)),
+					statecheck.ExpectKnownValue("data.misp_user.by_id", tfjsonpath.New("last_login"), knownvalue.StringExact("2026-01-01T00:00:00Z")),
+					statecheck.ExpectKnownValue("data.misp_user.by_id", tfjsonpath.New("server_id"), knownvalue.StringExact("0")),
+					statecheck.ExpectKnownValue("data.misp_user.by_email", tfjsonpath.New("id"), knownvalue.StringExact(b1)),
+					statecheck.ExpectKnownValue("data.misp_user.by_email", tfjsonpath.New("notification_weekly"), knownvalue.Bool(true)),
+					ids("acme", a1, a2),
+					ids("publishers", a2),
+					ids("email", b1),
+					ids("disabled", a2),
+					ids("enabled_acme", a1),
+					ids("search", b1),
+					statecheck.ExpectKnownValue(list("email"), tfjsonpath.New("users").AtSliceIndex(0),
+						knownvalue.ObjectPartial(map[string]knownvalue.Check{
+							"org_name": knownvalue.StringExact("Beta Corp"), "role_name": knownvalue.StringExact("User"),
+							"notification_weekly": knownvalue.Bool(true), "totp_enabled": knownvalue.Bool(false),
+						})),
+					statecheck.ExpectKnownOutputValue("acme_csv", knownvalue.StringExact(wantCSV)),
+				},
+			},
+		},
+	})
+}
