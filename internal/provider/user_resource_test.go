@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	fwresource "github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -265,7 +266,7 @@ resource "misp_user" "test" {
 				),
 			},
 			{
-				Config: withSecrets(updated(orgB, "5", "7")),
+				Config: withSecrets(updated(orgB, "5", "8")),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(userAddr, plancheck.ResourceActionUpdate),
 					plancheck.ExpectUnknownValue(userAddr, tfjsonpath.New("last_pw_change")),
@@ -710,7 +711,16 @@ resource "misp_user" "test" {
 				ExpectError: userErrRe("Role not allowed for this API key", "sync"),
 			},
 			{
+				// Without the plan-time role lookup (it fails here), MISP's 500 at apply is explained, not raw.
+				PreConfig: func() {
+					env.Fake.AddFault(fakemisp.Fault{Pattern: "GET /roles/view/{id}", Kind: fakemisp.FaultError, Status: 500, Rate: 1})
+				},
+				Config:      cfg(`  role_id = "5"`),
+				ExpectError: userErrRe("Error updating MISP user", "belongs to an org admin", "sync or regexp permissions"),
+			},
+			{
 				// Org admins may create further org admins.
+				PreConfig: env.Fake.ClearFaults,
 				Config: cfg(`  role_id = "2"
   org_id  = "` + orgB + `"`),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
@@ -807,4 +817,36 @@ func TestAccUser_badInput(t *testing.T) {
 			},
 		},
 	})
+}
+
+// TestUserResourceSchema pins the attributes the issue names, write-only password and sensitive key.
+func TestUserResourceSchema(t *testing.T) {
+	var resp fwresource.SchemaResponse
+	NewUserResource().Schema(context.Background(), fwresource.SchemaRequest{}, &resp)
+	if resp.Diagnostics.HasError() {
+		t.Fatal(resp.Diagnostics)
+	}
+	if diags := resp.Schema.ValidateImplementation(context.Background()); diags.HasError() {
+		t.Fatal(diags)
+	}
+	for _, name := range strings.Fields(`org_id server_id email autoalert authkey invited_by gpgkey certif_public nids_sid
+		termsaccepted newsread role_id change_pw contactalert disabled expiration current_login last_login force_logout
+		date_created date_modified notification_daily notification_weekly notification_monthly external_auth_required
+		external_auth_key id last_api_access last_pw_change totp_enabled org_name role_name password_wo
+		password_wo_version notify password_reset_version totp_reset_version store_authkey`) {
+		a, ok := resp.Schema.Attributes[name]
+		if !ok {
+			t.Errorf("misp_user lacks %s", name)
+			continue
+		}
+		if a.GetMarkdownDescription() == "" {
+			t.Errorf("%s has no description", name)
+		}
+	}
+	if !resp.Schema.Attributes["password_wo"].IsWriteOnly() || !resp.Schema.Attributes["password_wo"].IsSensitive() {
+		t.Error("password_wo must be write-only and sensitive")
+	}
+	if !resp.Schema.Attributes["authkey"].IsSensitive() {
+		t.Error("authkey must be sensitive")
+	}
 }
