@@ -1,0 +1,35 @@
+# misp-org-bootstrap: one MISP organisation and its administrators, optionally with a dedicated admin role.
+# The provider configuration is the caller's (this module declares no provider block).
+
+locals {
+  # Seeded in every MISP: role 2 is "Org Admin".
+  seeded_org_admin_role_id = "2"
+  admin_role_id            = var.custom_role == null ? local.seeded_org_admin_role_id : misp_role.org_admin[0].id
+}
+
+resource "misp_organisation" "this" {
+  name        = var.name
+  description = var.description
+  sector      = var.sector
+  local       = true
+}
+
+resource "misp_role" "org_admin" {
+  count = var.custom_role == null ? 0 : 1
+
+  name               = var.custom_role.name
+  permission         = var.custom_role.permission
+  perm_admin         = true
+  perm_auth          = true
+  perm_tagger        = var.custom_role.perm_tagger
+  perm_sighting      = var.custom_role.perm_sighting
+  perm_sharing_group = var.custom_role.perm_sharing_group
+}
+
+resource "misp_user" "admin" {
+  for_each = toset([for e in var.admins : lower(e)])
+
+  email   = each.key
+  org_id  = misp_organisation.this.id
+  role_id = local.admin_role_id
+}

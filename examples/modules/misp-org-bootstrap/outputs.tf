@@ -1,0 +1,19 @@
+output "organisation_id" {
+  description = "MISP id of the organisation."
+  value       = misp_organisation.this.id
+}
+
+output "organisation_uuid" {
+  description = "UUID of the organisation."
+  value       = misp_organisation.this.uuid
+}
+
+output "admin_role_id" {
+  description = "Id of the role the administrators have: the custom role, or the seeded \"Org Admin\" (2)."
+  value       = local.admin_role_id
+}
+
+output "admin_user_ids" {
+  description = "MISP user id of each administrator, by lower-cased e-mail address."
+  value       = { for email, u in misp_user.admin : email => u.id }
+}

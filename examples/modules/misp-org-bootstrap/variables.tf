@@ -1,0 +1,56 @@
+variable "name" {
+  description = "Name of the organisation (unique in MISP)."
+  type        = string
+
+  validation {
+    condition     = length(trimspace(var.name)) > 0
+    error_message = "The organisation name must not be empty."
+  }
+}
+
+variable "description" {
+  description = "Description of the organisation."
+  type        = string
+  default     = "Managed by Terraform"
+}
+
+variable "sector" {
+  description = "Sector of the organisation, or null to leave it to MISP."
+  type        = string
+  default     = null
+}
+
+variable "admins" {
+  description = "E-mail addresses of the organisation's administrators. Each gets a MISP account in the organisation with the admin role."
+  type        = list(string)
+
+  validation {
+    condition     = length(var.admins) > 0
+    error_message = "An organisation needs at least one administrator."
+  }
+
+  validation {
+    condition     = alltrue([for e in var.admins : can(regex("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$", e))])
+    error_message = "Every admin must be an e-mail address (name@domain.tld)."
+  }
+
+  validation {
+    condition     = length(distinct([for e in var.admins : lower(e)])) == length(var.admins)
+    error_message = "Admin e-mail addresses must be unique (MISP compares them case-insensitively)."
+  }
+}
+
+variable "custom_role" {
+  description = <<-EOT
+    An organisation-admin role to create and give to the admins instead of the seeded "Org Admin" role (id 2).
+    null (the default) uses the seeded role.
+  EOT
+  type = object({
+    name               = string
+    permission         = optional(string, "manage_org")
+    perm_tagger        = optional(bool, true)
+    perm_sighting      = optional(bool, true)
+    perm_sharing_group = optional(bool, false)
+  })
+  default = null
+}
