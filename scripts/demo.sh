@@ -18,9 +18,6 @@ color=()
 
 mispfake_env_init misp-demo
 command -v curl >/dev/null || fail "curl not found on PATH (the demo edits a user through the emulator's control API)"
-tf_version=$(terraform version 2>/dev/null | head -n 1)
-[[ $tf_version =~ v1\.([0-9]+)\. && ${BASH_REMATCH[1]} -ge 11 ]] ||
-	fail "Terraform >= 1.11 is needed (write-only passwords); found: $tf_version"
 
 step "1/9 Building the provider and mispfake (into $WORK_DIR)"
 mispfake_build

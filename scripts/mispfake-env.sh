@@ -67,6 +67,11 @@ mispfake_env_init() {
 	ENV_LABEL=$1
 	command -v go >/dev/null || fail "go not found on PATH"
 	command -v terraform >/dev/null || fail "terraform not found on PATH (Terraform >= 1.11 is needed)"
+	local version
+	# sed, not head: head would close the pipe early and pipefail would report terraform's SIGPIPE.
+	version=$(CHECKPOINT_DISABLE=1 terraform version 2>/dev/null | sed -n 1p)
+	[[ $version =~ v1\.([0-9]+)\. && ${BASH_REMATCH[1]} -ge 11 ]] ||
+		fail "Terraform >= 1.11 is needed (write-only arguments); found: ${version:-none}"
 	trap _mispfake_cleanup EXIT
 	trap 'printf "\n%s: interrupted\n" "$ENV_LABEL" >&2; exit 130' INT
 	trap 'printf "\n%s: terminated\n" "$ENV_LABEL" >&2; exit 143' TERM
@@ -113,8 +118,8 @@ mispfake_start() {
 		kill -0 "$MISPFAKE_PID" 2>/dev/null || fail "mispfake exited during start-up"
 		sleep 0.1
 	done
-	MISP_URL_VALUE=$(sed -n 's/^MISP_URL=//p' "$WORK_DIR/mispfake.out" | head -n 1)
-	MISP_KEY_VALUE=$(sed -n 's/^MISP_API_KEY=//p' "$WORK_DIR/mispfake.out" | head -n 1)
+	MISP_URL_VALUE=$(sed -n '/^MISP_URL=/{s///p;q;}' "$WORK_DIR/mispfake.out")
+	MISP_KEY_VALUE=$(sed -n '/^MISP_API_KEY=/{s///p;q;}' "$WORK_DIR/mispfake.out")
 	[[ -n $MISP_URL_VALUE && -n $MISP_KEY_VALUE ]] || fail "mispfake did not print MISP_URL and MISP_API_KEY within 30 s"
 }
 
