@@ -1,11 +1,13 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 	"net/http/httptest"
 	"os"
 	"os/exec"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
@@ -18,7 +20,83 @@ import (
 
 // testAccProtoV6ProviderFactories runs the provider in-process for every acceptance test.
 var testAccProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
-	"misp": providerserver.NewProtocol6WithError(New("test")()),
+	"misp": func() (tfprotov6.ProviderServer, error) {
+		srv, err := providerserver.NewProtocol6WithError(New("test")())()
+		if err != nil {
+			return nil, err
+		}
+		return &orderedServer{ProviderServer: srv}, nil
+	},
+}
+
+// orderedServer gives the race detector the ordering Terraform guarantees. In-process, one
+// provider server answers every provider instance of a terraform command (e.g. the plan and the apply
+// walks of `terraform apply`), and the framework stores the configured client in the server without
+// a lock: Terraform never configures an instance while another uses it, but nothing in Go tells the
+// race detector so. The lock adds exactly that happens-before edge; it changes no behaviour.
+type orderedServer struct {
+	tfprotov6.ProviderServer
+	mu sync.RWMutex
+}
+
+func (s *orderedServer) ConfigureProvider(ctx context.Context, req *tfprotov6.ConfigureProviderRequest) (*tfprotov6.ConfigureProviderResponse, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.ProviderServer.ConfigureProvider(ctx, req)
+}
+
+func (s *orderedServer) ValidateResourceConfig(ctx context.Context, req *tfprotov6.ValidateResourceConfigRequest) (*tfprotov6.ValidateResourceConfigResponse, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.ProviderServer.ValidateResourceConfig(ctx, req)
+}
+
+func (s *orderedServer) UpgradeResourceState(ctx context.Context, req *tfprotov6.UpgradeResourceStateRequest) (*tfprotov6.UpgradeResourceStateResponse, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.ProviderServer.UpgradeResourceState(ctx, req)
+}
+
+func (s *orderedServer) ReadResource(ctx context.Context, req *tfprotov6.ReadResourceRequest) (*tfprotov6.ReadResourceResponse, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.ProviderServer.ReadResource(ctx, req)
+}
+
+func (s *orderedServer) PlanResourceChange(ctx context.Context, req *tfprotov6.PlanResourceChangeRequest) (*tfprotov6.PlanResourceChangeResponse, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.ProviderServer.PlanResourceChange(ctx, req)
+}
+
+func (s *orderedServer) ApplyResourceChange(ctx context.Context, req *tfprotov6.ApplyResourceChangeRequest) (*tfprotov6.ApplyResourceChangeResponse, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.ProviderServer.ApplyResourceChange(ctx, req)
+}
+
+func (s *orderedServer) ImportResourceState(ctx context.Context, req *tfprotov6.ImportResourceStateRequest) (*tfprotov6.ImportResourceStateResponse, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.ProviderServer.ImportResourceState(ctx, req)
+}
+
+func (s *orderedServer) ValidateDataResourceConfig(ctx context.Context, req *tfprotov6.ValidateDataResourceConfigRequest) (*tfprotov6.ValidateDataResourceConfigResponse, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.ProviderServer.ValidateDataResourceConfig(ctx, req)
+}
+
+func (s *orderedServer) ReadDataSource(ctx context.Context, req *tfprotov6.ReadDataSourceRequest) (*tfprotov6.ReadDataSourceResponse, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.ProviderServer.ReadDataSource(ctx, req)
+}
+
+func (s *orderedServer) CallFunction(ctx context.Context, req *tfprotov6.CallFunctionRequest) (*tfprotov6.CallFunctionResponse, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.ProviderServer.CallFunction(ctx, req)
 }
 
 // testAdminKey is the emulator's site-admin key in acceptance tests (not a secret: the emulator is
