@@ -116,7 +116,8 @@ func TestAccProvider_loginRedirect(t *testing.T) {
 
 func TestAccProvider_unreachable(t *testing.T) {
 	clearProviderEnv(t)
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	var lc net.ListenConfig
+	l, err := lc.Listen(t.Context(), "tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -20,7 +20,10 @@ func configureDirect(t *testing.T, attrs map[string]tftypes.Value) (*provider.Co
 	p := New("test")()
 	var sresp provider.SchemaResponse
 	p.Schema(ctx, provider.SchemaRequest{}, &sresp)
-	objType := sresp.Schema.Type().TerraformType(ctx).(tftypes.Object)
+	objType, ok := sresp.Schema.Type().TerraformType(ctx).(tftypes.Object)
+	if !ok {
+		t.Fatal("the provider schema is not an object type")
+	}
 	vals := map[string]tftypes.Value{}
 	for name, typ := range objType.AttributeTypes {
 		if v, ok := attrs[name]; ok {
