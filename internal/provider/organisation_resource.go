@@ -499,9 +499,19 @@ func lookupOrganisationForImport(ctx context.Context, c *misp.Client, key string
 	return nil, fmt.Errorf("no MISP organisation is named %q (names are case-sensitive)", key)
 }
 
-// fetchOrganisation reads one organisation by id or uuid the way every Read does: MISP's view for the record,
-// plus the index for landingpage, which the view omits (misp-api.md §2.1.2).
+// fetchOrganisation reads one organisation by id or uuid the way every Read does. By id it comes from the
+// client's cached index of every organisation (one request for all, landingpage included); by uuid, or when
+// MISP hides its index from the key, from MISP's view plus the index for landingpage, which the view omits
+// (misp-api.md §2.1.2).
 func fetchOrganisation(ctx context.Context, c *misp.Client, key string) (*misp.Organisation, error) {
+	if numericKeyRe.MatchString(key) {
+		// The client's cached index serves many organisations with one request, landingpage included.
+		o, err := c.CachedOrganisation(ctx, key)
+		if !errors.Is(err, misp.ErrPermissionDenied) {
+			return o, err
+		}
+		// MISP hides its organisation index from this key: read the organisation itself.
+	}
 	o, err := c.GetOrganisation(ctx, key)
 	if err != nil {
 		return nil, err

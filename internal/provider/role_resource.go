@@ -359,16 +359,12 @@ func (r *roleResource) ImportState(ctx context.Context, req resource.ImportState
 // fetchRole reads one role the way every Read does: from MISP's roles index, the only answer that carries the
 // "default" flag (misp-api.md §3.1.1). A missing role is an error matching misp.ErrNotFound.
 func fetchRole(ctx context.Context, c *misp.Client, id string) (*misp.Role, error) {
-	roles, err := c.ListRoles(ctx, "")
+	// The client's cached index serves many roles with one request (and only it carries "default").
+	r, err := c.CachedRole(ctx, id)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("role %s: %w", id, err)
 	}
-	for i := range roles {
-		if roles[i].ID.String() == id {
-			return &roles[i], nil
-		}
-	}
-	return nil, fmt.Errorf("role %s: %w", id, misp.ErrNotFound)
+	return r, nil
 }
 
 // findRoleByName finds a role by exact (case-sensitive) name; a miss matches misp.ErrNotFound.

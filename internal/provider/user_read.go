@@ -21,6 +21,9 @@ type userRecord struct {
 	// ServerID is nil when the index row could not be found (an e-mail that MISP's filter syntax
 	// mangles, e.g. one starting with "!"); callers then keep what they knew.
 	ServerID *string
+	// FromIndex: the record is a row of the users index, without notification_*, external_auth_* and
+	// totp_is_set; callers keep what they knew of those (see user_index_read.go).
+	FromIndex bool
 }
 
 // readUser is the single place where one user is fetched, so that a cached index can later serve it.
@@ -114,7 +117,9 @@ func (m *userComputedModel) setFromRecord(rec *userRecord) {
 	m.LastPwChange = unixToRFC3339(u.LastPwChange)
 	m.DateCreated = unixToRFC3339(u.DateCreated)
 	m.DateModified = unixToRFC3339(u.DateModified)
-	m.TOTPEnabled = types.BoolValue(bool(u.TOTPIsSet))
+	if !rec.FromIndex {
+		m.TOTPEnabled = types.BoolValue(bool(u.TOTPIsSet))
+	}
 	m.OrgName = nameValue(rec.OrgName)
 	m.RoleName = nameValue(rec.RoleName)
 }

@@ -471,6 +471,10 @@ func (r *userResource) Create(ctx context.Context, req resource.CreateRequest, r
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	recordReadPlan(ctx, req.Config, resp.Private, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
 	email := plan.Email.ValueString()
 	ctx = tflog.SetField(ctx, "email", email)
 	in := plan.createInput(password)
@@ -528,7 +532,7 @@ func (r *userResource) Create(ctx context.Context, req resource.CreateRequest, r
 		return
 	}
 
-	invited := plan.Notify.ValueBool()
+	invited, edited := plan.Notify.ValueBool(), false
 	if invited {
 		tflog.Debug(ctx, "sending the new user their credentials")
 		if err := r.pd.client.InitiatePasswordReset(ctx, id, true); err != nil {
@@ -551,9 +555,24 @@ func (r *userResource) Create(ctx context.Context, req resource.CreateRequest, r
 				err, false)
 			return
 		}
+		edited = true
 	}
-	r.readBack(ctx, id, plan, sent, &state, &resp.Diagnostics)
+	// The add answer is the whole user when nothing else changed it since: no read needed.
+	if rec, ok := r.answerRecord(ctx, created, adopted || invited || edited); ok {
+		state.setFromRecord(rec, state)
+		checkApplied(plan, state, sent, &resp.Diagnostics)
+	} else {
+		r.readBack(ctx, id, plan, sent, &state, &resp.Diagnostics)
+	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+// answerRecord is the record of a new user from the add answer, unless the user changed after it (stale).
+func (r *userResource) answerRecord(ctx context.Context, created *misp.User, stale bool) (*userRecord, bool) {
+	if stale {
+		return nil, false
+	}
+	return userRecordFromAnswer(ctx, r.pd.client, created)
 }
 
 // answerLost reports a write whose outcome is unknown: no HTTP answer came back, or a gateway answered
@@ -732,7 +751,11 @@ func (r *userResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 		return
 	}
 	id := state.ID.ValueString()
-	rec, err := readUser(ctx, r.pd.client, id)
+	read := readUser
+	if readFromIndex(ctx, req.Private) {
+		read = readUserFromIndex
+	}
+	rec, err := read(ctx, r.pd.client, id)
 	if errors.Is(err, misp.ErrNotFound) {
 		tflog.Warn(ctx, "MISP user gone, removing it from state", map[string]any{"id": id})
 		resp.Diagnostics.AddWarning("MISP user not found",
@@ -759,6 +782,10 @@ func (r *userResource) Update(ctx context.Context, req resource.UpdateRequest, r
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("password_wo"), &password)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	recordReadPlan(ctx, req.Config, resp.Private, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -951,15 +978,23 @@ func (m *userResourceModel) setFromRecord(rec *userRecord, prior userResourceMod
 	m.TermsAccepted = types.BoolValue(bool(u.TermsAccepted))
 	m.ChangePw = types.BoolValue(bool(u.ChangePw))
 	m.ForceLogout = types.BoolValue(bool(u.ForceLogout))
-	m.NotificationDaily = types.BoolValue(bool(u.NotificationDaily))
-	m.NotificationWeekly = types.BoolValue(bool(u.NotificationWeekly))
-	m.NotificationMonthly = types.BoolValue(bool(u.NotificationMonthly))
+	if rec.FromIndex {
+		m.NotificationDaily, m.NotificationWeekly, m.NotificationMonthly = prior.NotificationDaily, prior.NotificationWeekly, prior.NotificationMonthly
+	} else {
+		m.NotificationDaily = types.BoolValue(bool(u.NotificationDaily))
+		m.NotificationWeekly = types.BoolValue(bool(u.NotificationWeekly))
+		m.NotificationMonthly = types.BoolValue(bool(u.NotificationMonthly))
+	}
 	m.GPGKey = userTrimmedValue(types.StringValue(u.GPGKey))
 	m.CertifPublic = userTrimmedValue(types.StringValue(u.CertifPublic))
 	m.NidsSid = types.Int64Value(int64(u.NidsSid))
 	m.Expiration = userInstantValue(mispDatetimeToRFC3339(u.Expiration))
-	m.ExternalAuthRequired = types.BoolValue(bool(u.ExternalAuthRequired))
-	m.ExternalAuthKey = userTrimmedValue(types.StringValue(u.ExternalAuthKey))
+	if rec.FromIndex {
+		m.ExternalAuthRequired, m.ExternalAuthKey = prior.ExternalAuthRequired, prior.ExternalAuthKey
+	} else {
+		m.ExternalAuthRequired = types.BoolValue(bool(u.ExternalAuthRequired))
+		m.ExternalAuthKey = userTrimmedValue(types.StringValue(u.ExternalAuthKey))
+	}
 	m.userComputedModel.setFromRecord(rec)
 
 	m.PasswordWO = types.StringNull()
