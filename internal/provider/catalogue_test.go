@@ -59,7 +59,11 @@ func (b *catBaseline) unchanged(config string) resource.TestStep {
 	return resource.TestStep{
 		PreConfig: func() {
 			if got := catCount(b.fake); got != b.counts {
-				b.t.Fatalf("the failed step changed MISP: %+v objects, before %+v", got, b.counts)
+				var emails []string
+				for _, u := range b.fake.Users() {
+					emails = append(emails, fmt.Sprint(u["email"]))
+				}
+				b.t.Fatalf("the failed step changed MISP: %+v objects, before %+v (users: %s)", got, b.counts, strings.Join(emails, ", "))
 			}
 		},
 		Config:   config,
@@ -78,22 +82,12 @@ func catFakeID(t *testing.T, list []map[string]any, field, value string) string 
 	return ""
 }
 
-// Users: invalid e-mail, duplicate e-mail (other case), unknown organisation, unknown role, weak password,
-// and an org admin's key creating a user in another organisation.
+// Users: invalid e-mail, duplicate e-mail (other case), unknown organisation, unknown role, weak password.
 func TestAccCatalogue_userInputs(t *testing.T) {
 	t.Parallel()
 	env := newAccEnv(t)
 	env.RequireFake(t)
 	suffix := strings.ToLower(randomName("cat"))
-	// An org admin of another organisation, created before the baseline.
-	home, err := env.Fake.CreateOrganisation(map[string]any{"name": "home-" + suffix})
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, orgAdminKey, err := env.Fake.CreateUser(map[string]any{"email": "orgadmin-" + suffix + "@example.org", "org_id": home, "role_id": 2})
-	if err != nil {
-		t.Fatal(err)
-	}
 	base := env.Config(fmt.Sprintf(`
 resource "misp_organisation" "base" {
   name = "base-%[1]s"
@@ -160,18 +154,45 @@ resource "misp_user" "base" {
 				ExpectError: catErr("Password does not meet MISP's password policy", "5 characters long; MISP needs at least 12", "The value is not shown."),
 				PlanOnly:    true,
 			},
-			{
-				Config: with(`provider "misp" {
-  alias   = "orgadmin"
-  url     = "` + env.URL + `"
-  api_key = "` + orgAdminKey + `"
+			b.unchanged(base),
+		},
+	})
 }
 
+// An org admin's key creating a user in another organisation. (The provider is configured with that key
+// alone: in-process acceptance tests serve every configuration of a provider from one server, so a second,
+// aliased configuration would share its client.)
+func TestAccCatalogue_orgAdminOtherOrganisation(t *testing.T) {
+	t.Parallel()
+	env := newAccEnv(t)
+	env.RequireFake(t)
+	suffix := strings.ToLower(randomName("cat"))
+	home, err := env.Fake.CreateOrganisation(map[string]any{"name": "home-" + suffix})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, orgAdminKey, err := env.Fake.CreateUser(map[string]any{"email": "orgadmin-" + suffix + "@example.org", "org_id": home, "role_id": 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := env.ProviderBlockWithKey(orgAdminKey) + fmt.Sprintf(`
+resource "misp_user" "base" {
+  email  = "member-%s@example.org"
+  org_id = %q
+}
+`, suffix, home)
+	b := &catBaseline{t: t, fake: env.Fake}
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: base, Check: b.record()},
+			{
+				Config: base + `
 resource "misp_user" "bad" {
-  provider = misp.orgadmin
-  email    = "elsewhere-` + suffix + `@example.org"
-  org_id   = misp_organisation.base.id
-}`),
+  email  = "elsewhere-` + suffix + `@example.org"
+  org_id = "1"
+}`,
 				ExpectError: catErr("Organisation not allowed for this API key", "an org admin of organisation", "home-"+suffix),
 			},
 			b.unchanged(base),
@@ -416,7 +437,7 @@ func TestAccCatalogue_transport(t *testing.T) {
 
 	suffix := strings.ToLower(randomName("cat"))
 	provider := func(url string) string {
-		return fmt.Sprintf("provider \"misp\" {\n  url         = %q\n  api_key     = %q\n  timeout     = 1\n  max_retries = 1\n}\n", url, testAdminKey)
+		return fmt.Sprintf("provider \"misp\" {\n  url         = %q\n  api_key     = %q\n  timeout     = 2\n  max_retries = 1\n}\n", url, testAdminKey)
 	}
 	body := fmt.Sprintf(`
 resource "misp_user" "base" {
