@@ -319,11 +319,19 @@ func (r *roleResource) Delete(ctx context.Context, req resource.DeleteRequest, r
 	}
 	id, name := state.ID.ValueString(), state.Name.ValueString()
 	tflog.Debug(ctx, "Deleting MISP role", map[string]any{"id": id})
+	// The default flag in state may be stale: a misp_default_role destroyed earlier in this apply may
+	// have moved MISP's default elsewhere. Ask MISP before deleting (afterwards the role is gone from
+	// the index that carries the flag), and only when the role was the default at the last refresh.
+	wasDefault := false
+	if state.Default.ValueBool() {
+		_, current, derr := currentDefaultRole(ctx, r.client)
+		wasDefault = derr != nil || current == id
+	}
 	// The client deletes with POST: with HTTP DELETE, MISP would delete a role its users still hold.
 	err := r.client.DeleteRole(ctx, id)
 	switch {
 	case err == nil:
-		if state.Default.ValueBool() {
+		if wasDefault {
 			resp.Diagnostics.AddWarning("Deleted the default MISP role",
 				fmt.Sprintf("Role %q (id %s) was MISP's default role for new users. MISP keeps pointing at it, so users "+
 					"created without a role_id will be refused until another default is set (misp_default_role).", name, id))
