@@ -482,26 +482,13 @@ func (r *userResource) Create(ctx context.Context, req resource.CreateRequest, r
 
 	tflog.Debug(ctx, "creating MISP user")
 	sent := sentFields(in)
-	started := time.Now()
-	created, err := r.pd.client.AddUser(ctx, in)
-	adopted := false
-	if err != nil && answerLost(err) {
-		tflog.Warn(ctx, "the answer to the user creation was lost; looking the user up by e-mail", map[string]any{"error": err.Error()})
-		found, ferr := r.adoptLostUser(ctx, email, started)
-		switch {
-		case ferr != nil:
-			resp.Diagnostics.AddError("Error creating MISP user",
-				fmt.Sprintf("%s failed: %s\n\nThe provider then looked for the user by e-mail to avoid a duplicate, and %s", attempted, err, ferr))
-			return
-		case found == nil:
-			resp.Diagnostics.AddError("Error creating MISP user",
-				fmt.Sprintf("%s failed: %s%s\n\nNo user with this e-mail exists in MISP, so nothing was created; apply again.",
-					attempted, err, errorHint(err)))
-			return
-		}
-		created, err, adopted = found, nil, true
-	}
-	if err != nil {
+	created, adopted, err := r.addUserSafely(ctx, in, email)
+	var lost *userCreateLostError
+	switch {
+	case errors.As(err, &lost):
+		resp.Diagnostics.AddError("Error creating MISP user", lost.detail(attempted))
+		return
+	case err != nil:
 		r.addWriteError(&resp.Diagnostics, "Error creating MISP user", attempted, err, in.RoleID != nil)
 		return
 	}
