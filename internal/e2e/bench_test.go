@@ -26,6 +26,16 @@ type phaseResult struct {
 	counters  map[string]int
 	rssKiB    int64
 	providers int
+	// providerCPU and terraformCPU split the command's CPU time between the provider processes and
+	// Terraform itself.
+	providerCPU, terraformCPU time.Duration
+}
+
+func phaseOf(res *Result) phaseResult {
+	return phaseResult{
+		wall: res.Wall, rssKiB: res.PeakRSSKiB, providers: res.Providers,
+		providerCPU: res.ProviderCPU, terraformCPU: res.TotalCPU - res.ProviderCPU,
+	}
 }
 
 // benchRun is every phase for one N, for the provider and for the terraform_data floor.
@@ -113,8 +123,7 @@ func benchFloor(t *testing.T, n int) map[string]phaseResult {
 	e.write(t, "users.tf", usersLocals(n, 0))
 	out := map[string]phaseResult{}
 	phase := func(name string, want int, args ...string) {
-		res := e.run(t, want, args...)
-		out[name] = phaseResult{wall: res.Wall}
+		out[name] = phaseOf(e.run(t, want, args...))
 	}
 	phase(benchPhases[0], 0, "apply", "-auto-approve", "-input=false", "-no-color")
 	phase(benchPhases[1], 0, "plan", "-input=false", "-no-color", "-detailed-exitcode")
@@ -142,10 +151,9 @@ resource "misp_user" "u" {
 	phase := func(name string, want int, args ...string) *Result {
 		fake.ResetCounters()
 		res := e.run(t, want, args...)
-		out[name] = phaseResult{
-			wall: res.Wall, requests: fake.TotalRequests(), counters: fake.Counters(),
-			rssKiB: res.PeakRSSKiB, providers: res.Providers,
-		}
+		p := phaseOf(res)
+		p.requests, p.counters = fake.TotalRequests(), fake.Counters()
+		out[name] = p
 		return res
 	}
 	phase(benchPhases[0], 0, "apply", "-auto-approve", "-input=false", "-no-color")
@@ -205,17 +213,18 @@ func renderBench(runs []benchRun, tfVersion string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "### Benchmark results\n\n%s, %s, %s/%s, %d CPUs, %s. `misp_user` against mispfake on loopback "+
 		"(in-process, no faults) versus the same number of `terraform_data` resources (the floor: Terraform's own cost). "+
-		"Wall time is the whole command; requests are what the emulator served during it; RSS is the peak of the largest "+
-		"provider process the command started.\n\n",
+		"Wall time is the whole command; CPU time is split between the provider processes and Terraform itself; "+
+		"requests are what the emulator served during it; RSS is the peak of the largest provider process the command started.\n\n",
 		tfVersion, runtime.Version(), runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), time.Now().UTC().Format("2006-01-02"))
 	for _, phase := range benchPhases {
 		fmt.Fprintf(&b, "#### %s\n\n", phase)
-		b.WriteString("| N | misp_user wall (s) | terraform_data wall (s) | ratio | HTTP requests | provider peak RSS (MiB) | requests by endpoint |\n")
-		b.WriteString("|---:|---:|---:|---:|---:|---:|---|\n")
+		b.WriteString("| N | misp_user wall (s) | terraform_data wall (s) | ratio | CPU (s): misp provider / Terraform | CPU (s): Terraform, floor | HTTP requests | provider peak RSS (MiB) | requests by endpoint |\n")
+		b.WriteString("|---:|---:|---:|---:|---:|---:|---:|---:|---|\n")
 		for _, r := range runs {
 			m, f := r.misp[phase], r.floor[phase]
-			fmt.Fprintf(&b, "| %d | %.2f | %.2f | %.2f | %d | %.1f | %s |\n", r.n, m.wall.Seconds(), f.wall.Seconds(),
-				m.wall.Seconds()/f.wall.Seconds(), m.requests, mib(m.rssKiB), endpointSummary(m.counters))
+			fmt.Fprintf(&b, "| %d | %.2f | %.2f | %.2f | %.1f / %.1f | %.1f | %d | %.1f | %s |\n", r.n, m.wall.Seconds(), f.wall.Seconds(),
+				m.wall.Seconds()/f.wall.Seconds(), m.providerCPU.Seconds(), m.terraformCPU.Seconds(), f.terraformCPU.Seconds(),
+				m.requests, mib(m.rssKiB), endpointSummary(m.counters))
 		}
 		b.WriteString("\n")
 	}

@@ -155,6 +155,9 @@ type Result struct {
 	PeakRSSKiB int64
 	// Providers is how many provider processes the command started.
 	Providers int
+	// ProviderCPU is the user and system CPU time of those provider processes; TotalCPU that of the whole
+	// command (terraform and everything it waited for, the providers included).
+	ProviderCPU, TotalCPU time.Duration
 }
 
 // Output is stdout and stderr together, for failure messages.
@@ -184,11 +187,14 @@ func (w *Workspace) Run(ctx context.Context, args ...string) (*Result, error) {
 	case err != nil:
 		return res, fmt.Errorf("run terraform %s: %w", strings.Join(args, " "), err)
 	}
-	peak, n, rerr := readRSS(w.rssFile)
+	if cmd.ProcessState != nil {
+		res.TotalCPU = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+	}
+	usage, rerr := readRSS(w.rssFile)
 	if rerr != nil {
 		return res, rerr
 	}
-	res.PeakRSSKiB, res.Providers = peak, n
+	res.PeakRSSKiB, res.Providers, res.ProviderCPU = usage.peakKiB, usage.processes, usage.cpu
 	return res, nil
 }
 
@@ -211,35 +217,49 @@ func (w *Workspace) environ() []string {
 	return env
 }
 
-// readRSS returns the largest value and the number of lines the wrapper wrote.
-func readRSS(path string) (int64, int, error) {
+// providerUsage sums up the wrapper's lines.
+type providerUsage struct {
+	peakKiB   int64
+	processes int
+	cpu       time.Duration
+}
+
+// readRSS reads the wrapper's lines: the largest peak RSS, the number of processes, their total CPU time.
+func readRSS(path string) (providerUsage, error) {
+	var u providerUsage
 	f, err := os.Open(path)
 	if errors.Is(err, os.ErrNotExist) {
-		return 0, 0, nil
+		return u, nil
 	}
 	if err != nil {
-		return 0, 0, fmt.Errorf("read RSS log: %w", err)
+		return u, fmt.Errorf("read RSS log: %w", err)
 	}
 	defer func() { _ = f.Close() }()
-	var peak int64
-	n := 0
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
 		fields := strings.Fields(sc.Text())
-		if len(fields) != 2 {
+		if len(fields) < 2 {
 			continue
 		}
-		v, err := strconv.ParseInt(fields[1], 10, 64)
+		nums := make([]int64, len(fields))
+		for i, s := range fields {
+			if nums[i], err = strconv.ParseInt(s, 10, 64); err != nil {
+				break
+			}
+		}
 		if err != nil {
 			continue
 		}
-		n++
-		peak = max(peak, v)
+		u.processes++
+		u.peakKiB = max(u.peakKiB, nums[1])
+		for _, us := range nums[2:min(len(nums), 4)] {
+			u.cpu += time.Duration(us) * time.Microsecond
+		}
 	}
 	if err := sc.Err(); err != nil {
-		return 0, 0, fmt.Errorf("read RSS log: %w", err)
+		return u, fmt.Errorf("read RSS log: %w", err)
 	}
-	return peak, n, nil
+	return u, nil
 }
 
 // StatePath is the local state file of the workspace.

@@ -2,9 +2,10 @@
 
 // Command rsswrap stands in for the provider binary in the end-to-end harness: Terraform starts it through
 // dev_overrides, it runs the real provider (E2E_PROVIDER_BIN) as a child with the same arguments, standard
-// streams and environment, and when the child exits it appends "<pid> <peak RSS in KiB>\n" (getrusage's
+// streams and environment, and when the child exits it appends a line with its peak RSS (getrusage's
 // ru_maxrss of the child) to E2E_RSS_FILE. go-plugin's handshake line and the gRPC traffic pass straight
-// through, because the child inherits the wrapper's file descriptors.
+// through, because the child inherits the wrapper's file descriptors. The line also carries the child's
+// user and system CPU time in microseconds: "<pid> <peak RSS KiB> <user µs> <system µs>".
 package main
 
 import (
@@ -59,13 +60,13 @@ func run() int {
 		code = 1
 	}
 	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		record(cmd.ProcessState.Pid(), ru.Maxrss)
+		record(cmd.ProcessState.Pid(), ru.Maxrss, cmd.ProcessState.UserTime().Microseconds(), cmd.ProcessState.SystemTime().Microseconds())
 	}
 	return code
 }
 
 // record appends one line; O_APPEND keeps lines of concurrent provider processes whole.
-func record(pid int, maxRSSKiB int64) {
+func record(pid int, maxRSSKiB, userMicros, sysMicros int64) {
 	path := os.Getenv("E2E_RSS_FILE")
 	if path == "" {
 		return
@@ -75,6 +76,6 @@ func record(pid int, maxRSSKiB int64) {
 		fmt.Fprintf(os.Stderr, "rsswrap: %v\n", err)
 		return
 	}
-	_, _ = fmt.Fprintf(f, "%d %d\n", pid, maxRSSKiB)
+	_, _ = fmt.Fprintf(f, "%d %d %d %d\n", pid, maxRSSKiB, userMicros, sysMicros)
 	_ = f.Close()
 }
