@@ -10,7 +10,7 @@
 // Tests (Linux only, as the wrapper reads getrusage):
 //
 //   - TestSoakSmall, TestSecretHygiene: part of make test (they need TF_ACC=1, like the acceptance tests);
-//   - TestSoak: make soak (MISP_SOAK=1), 200 users under faults;
-//   - TestBench: make bench (MISP_BENCH=1, optional BENCH_N=100,1000,5000), prints the tables and writes
+//   - TestSoak: make soak (built with -tags soak), 200 users under faults;
+//   - TestBench: make bench (built with -tags bench, optional BENCH_N=100,1000,5000), prints the tables and writes
 //     them as Markdown to BENCH_OUT (default bench-results.md at the repository root).
 package e2e

@@ -135,3 +135,28 @@ provider "misp" {}
 
 // emailOf is the address of the i-th generated user.
 func emailOf(i int) string { return fmt.Sprintf("user%05d@bench.example.org", i) }
+
+// usersLocals is the locals block with n generated users; every changed-th user gets another value.
+func usersLocals(n, changeEvery int) string {
+	var b strings.Builder
+	b.WriteString("locals {\n  users = {\n")
+	for i := range n {
+		v := emailOf(i)
+		if changeEvery > 0 && i%changeEvery == 0 {
+			v = "changed-" + v
+		}
+		fmt.Fprintf(&b, "    %q = %q\n", fmt.Sprintf("u%05d", i), v)
+	}
+	b.WriteString("  }\n}\n")
+	return b.String()
+}
+
+func countBenchUsers(fake *fakemisp.Server) int {
+	n := 0
+	for _, u := range fake.Users() {
+		if email, _ := u["email"].(string); strings.HasSuffix(email, "@bench.example.org") {
+			n++
+		}
+	}
+	return n
+}

@@ -36,14 +36,6 @@ func TestSoakSmall(t *testing.T) {
 	soak(t, 30)
 }
 
-// TestSoak is make soak: 200 users (MISP_SOAK=1).
-func TestSoak(t *testing.T) {
-	if os.Getenv("MISP_SOAK") == "" {
-		t.Skip("fault soak: run with make soak (MISP_SOAK=1)")
-	}
-	soak(t, 200)
-}
-
 // soak applies n users with -parallelism=10 through the faulty network: at most two applies must converge,
 // MISP must then hold exactly the n users, each tracked in state (no duplicate, none orphaned), the next plan
 // must be empty, and destroy (at most twice, faults still on) must leave none behind.
