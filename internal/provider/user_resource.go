@@ -216,7 +216,9 @@ func (r *userResource) Schema(_ context.Context, _ resource.SchemaRequest, resp 
 			"store_authkey": schema.BoolAttribute{
 				MarkdownDescription: "Keep the API key MISP creates with the user in `authkey` (sensitive), for bot accounts. " +
 					"MISP shows a key exactly once, in its answer to the creation; turning this on later cannot recover it " +
-					"(re-create the user with `terraform apply -replace` to get a stored key). Defaults to `false`.",
+					"(re-create the user with `terraform apply -replace` to get a stored key). **This puts a secret in the Terraform " +
+					"state**, readable by anyone who can read the state (`sensitive` only hides it from plans and output): use an " +
+					"encrypted, access-controlled backend. Defaults to `false`.",
 				Optional: true, Computed: true, Default: booldefault.StaticBool(false),
 			},
 			"authkey": schema.StringAttribute{
