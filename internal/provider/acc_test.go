@@ -39,6 +39,13 @@ type orderedServer struct {
 	mu sync.RWMutex
 }
 
+// readLocked runs one RPC that uses the configured provider under the read lock.
+func readLocked[Req, Resp any](mu *sync.RWMutex, rpc func(context.Context, Req) (Resp, error), ctx context.Context, req Req) (Resp, error) {
+	mu.RLock()
+	defer mu.RUnlock()
+	return rpc(ctx, req)
+}
+
 func (s *orderedServer) ConfigureProvider(ctx context.Context, req *tfprotov6.ConfigureProviderRequest) (*tfprotov6.ConfigureProviderResponse, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -46,57 +53,39 @@ func (s *orderedServer) ConfigureProvider(ctx context.Context, req *tfprotov6.Co
 }
 
 func (s *orderedServer) ValidateResourceConfig(ctx context.Context, req *tfprotov6.ValidateResourceConfigRequest) (*tfprotov6.ValidateResourceConfigResponse, error) {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	return s.ProviderServer.ValidateResourceConfig(ctx, req)
+	return readLocked(&s.mu, s.ProviderServer.ValidateResourceConfig, ctx, req)
 }
 
 func (s *orderedServer) UpgradeResourceState(ctx context.Context, req *tfprotov6.UpgradeResourceStateRequest) (*tfprotov6.UpgradeResourceStateResponse, error) {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	return s.ProviderServer.UpgradeResourceState(ctx, req)
+	return readLocked(&s.mu, s.ProviderServer.UpgradeResourceState, ctx, req)
 }
 
 func (s *orderedServer) ReadResource(ctx context.Context, req *tfprotov6.ReadResourceRequest) (*tfprotov6.ReadResourceResponse, error) {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	return s.ProviderServer.ReadResource(ctx, req)
+	return readLocked(&s.mu, s.ProviderServer.ReadResource, ctx, req)
 }
 
 func (s *orderedServer) PlanResourceChange(ctx context.Context, req *tfprotov6.PlanResourceChangeRequest) (*tfprotov6.PlanResourceChangeResponse, error) {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	return s.ProviderServer.PlanResourceChange(ctx, req)
+	return readLocked(&s.mu, s.ProviderServer.PlanResourceChange, ctx, req)
 }
 
 func (s *orderedServer) ApplyResourceChange(ctx context.Context, req *tfprotov6.ApplyResourceChangeRequest) (*tfprotov6.ApplyResourceChangeResponse, error) {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	return s.ProviderServer.ApplyResourceChange(ctx, req)
+	return readLocked(&s.mu, s.ProviderServer.ApplyResourceChange, ctx, req)
 }
 
 func (s *orderedServer) ImportResourceState(ctx context.Context, req *tfprotov6.ImportResourceStateRequest) (*tfprotov6.ImportResourceStateResponse, error) {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	return s.ProviderServer.ImportResourceState(ctx, req)
+	return readLocked(&s.mu, s.ProviderServer.ImportResourceState, ctx, req)
 }
 
 func (s *orderedServer) ValidateDataResourceConfig(ctx context.Context, req *tfprotov6.ValidateDataResourceConfigRequest) (*tfprotov6.ValidateDataResourceConfigResponse, error) {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	return s.ProviderServer.ValidateDataResourceConfig(ctx, req)
+	return readLocked(&s.mu, s.ProviderServer.ValidateDataResourceConfig, ctx, req)
 }
 
 func (s *orderedServer) ReadDataSource(ctx context.Context, req *tfprotov6.ReadDataSourceRequest) (*tfprotov6.ReadDataSourceResponse, error) {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	return s.ProviderServer.ReadDataSource(ctx, req)
+	return readLocked(&s.mu, s.ProviderServer.ReadDataSource, ctx, req)
 }
 
 func (s *orderedServer) CallFunction(ctx context.Context, req *tfprotov6.CallFunctionRequest) (*tfprotov6.CallFunctionResponse, error) {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	return s.ProviderServer.CallFunction(ctx, req)
+	return readLocked(&s.mu, s.ProviderServer.CallFunction, ctx, req)
 }
 
 // testAdminKey is the emulator's site-admin key in acceptance tests (not a secret: the emulator is
