@@ -13,6 +13,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/acctest"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/misp-iac/terraform-provider-misp/internal/fakemisp"
 	"github.com/misp-iac/terraform-provider-misp/internal/misp"
@@ -183,4 +185,21 @@ func (e *accEnv) Client(t *testing.T) *misp.Client {
 // randomName is a unique name for objects created by one test.
 func randomName(prefix string) string {
 	return acctest.RandomWithPrefix("tfacc-" + prefix)
+}
+
+// fakeObjectCheck asserts on an object as the emulator stores it, through one of the emulator's getters
+// ((*fakemisp.Server).User, .Organisation, .Role); against a real MISP it checks nothing.
+func fakeObjectCheck(env *accEnv, kind string, get func(*fakemisp.Server, string) (map[string]any, bool),
+	id *string, check func(map[string]any) error,
+) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		if env.Fake == nil {
+			return nil
+		}
+		o, ok := get(env.Fake, *id)
+		if !ok {
+			return fmt.Errorf("%s %s not in the emulator", kind, *id)
+		}
+		return check(o)
+	}
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/misp-iac/terraform-provider-misp/internal/fakemisp"
 	"github.com/misp-iac/terraform-provider-misp/internal/misp"
 )
 
@@ -74,16 +75,7 @@ func testAccCheckOrganisationsDestroyed(env *accEnv, t *testing.T) resource.Test
 
 // fakeOrg asserts on an organisation as the emulator stores it.
 func fakeOrg(env *accEnv, id *string, check func(o map[string]any) error) resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		if env.Fake == nil {
-			return nil
-		}
-		o, ok := env.Fake.Organisation(*id)
-		if !ok {
-			return fmt.Errorf("organisation %s not in the emulator", *id)
-		}
-		return check(o)
-	}
+	return fakeObjectCheck(env, "organisation", (*fakemisp.Server).Organisation, id, check)
 }
 
 func TestAccOrganisation_lifecycle(t *testing.T) {

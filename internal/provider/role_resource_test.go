@@ -12,6 +12,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/misp-iac/terraform-provider-misp/internal/fakemisp"
 )
 
 const roleAddr = "misp_role.test"
@@ -37,18 +39,9 @@ func testAccCheckRolesDestroyed(env *accEnv, t *testing.T) resource.TestCheckFun
 	}
 }
 
-// fakeRole asserts on a role as the emulator's roles index renders it.
+// fakeRole asserts on a role as the emulator renders it.
 func fakeRole(env *accEnv, id *string, check func(r map[string]any) error) resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		if env.Fake == nil {
-			return nil
-		}
-		r, ok := env.Fake.Role(*id)
-		if !ok {
-			return fmt.Errorf("role %s not in the emulator", *id)
-		}
-		return check(r)
-	}
+	return fakeObjectCheck(env, "role", (*fakemisp.Server).Role, id, check)
 }
 
 func boolChecks(addr string, values map[string]bool) []statecheck.StateCheck {

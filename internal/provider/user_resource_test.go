@@ -39,26 +39,9 @@ func userErrRe(parts ...string) *regexp.Regexp {
 	return regexp.MustCompile(`(?s)` + strings.Join(parts, ".*"))
 }
 
-// userCaptureID stores the id of a resource in the state, for PreConfig functions of later steps.
-func userCaptureID(addr string, dst *string) resource.TestCheckFunc {
-	return resource.TestCheckResourceAttrWith(addr, "id", func(v string) error {
-		*dst = v
-		return nil
-	})
-}
-
 // userFake asserts on a user as the emulator stores it.
 func userFake(env *accEnv, id *string, check func(u map[string]any) error) resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		if env.Fake == nil {
-			return nil
-		}
-		u, ok := env.Fake.User(*id)
-		if !ok {
-			return fmt.Errorf("user %s not in the emulator", *id)
-		}
-		return check(u)
-	}
+	return fakeObjectCheck(env, "user", (*fakemisp.Server).User, id, check)
 }
 
 // userFields compares emulator values (rendered as MISP's JSON: ids as strings, flags as bools).
@@ -251,7 +234,7 @@ resource "misp_user" "test" {
 					userKnown("totp_enabled", knownvalue.Bool(false)),
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
-					userCaptureID(userAddr, &id),
+					captureStateAttr(userAddr, "id", &id),
 					userFake(env, &id, userFields(map[string]any{
 						"expiration": "2030-01-02 01:04:05", "notification_daily": true, "force_logout": true,
 						"external_auth_key": "ext-key-1", "nids_sid": "1234567", "change_pw": false,
@@ -361,7 +344,7 @@ resource "misp_user" "test" {
 		Steps: []resource.TestStep{
 			{
 				Config: base,
-				Check:  userCaptureID(userAddr, &id),
+				Check:  captureStateAttr(userAddr, "id", &id),
 				ConfigStateChecks: []statecheck.StateCheck{
 					userKnown("org_id", knownvalue.StringExact("1")),
 					userKnown("change_pw", knownvalue.Bool(true)),
@@ -435,7 +418,7 @@ resource "misp_user" "test" {
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             testAccCheckUsersDestroyed(env, t),
 		Steps: []resource.TestStep{
-			{Config: cfg, Check: userCaptureID(userAddr, &id)},
+			{Config: cfg, Check: captureStateAttr(userAddr, "id", &id)},
 			{
 				PreConfig: func() {
 					if err := env.Fake.UpdateUser(id, map[string]any{"disabled": true, "autoalert": true, "expiration": "2029-12-31 00:00:00"}); err != nil {
@@ -543,7 +526,7 @@ resource "misp_user" "test" {
 			{
 				Config: cfg("First-Passw0rd!", 1, 0, 0),
 				Check: resource.ComposeAggregateTestCheckFunc(
-					userCaptureID(userAddr, &id), userCaptureID("misp_user.invited", &invitedID),
+					captureStateAttr(userAddr, "id", &id), captureStateAttr("misp_user.invited", "id", &invitedID),
 					password("First-Passw0rd!", true),
 					// notify: one "new user" e-mail at creation, none for the other user.
 					counts(1, 0),
