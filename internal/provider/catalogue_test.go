@@ -470,7 +470,9 @@ resource "misp_user" "base" {
 			broken("text", catErr("Error reading MISP user", `MISP answered HTTP 200 with a non-JSON body: "OK"`)),
 			broken("truncated", catErr("Error reading MISP user", "decode", "unexpected end of JSON input")),
 			broken("500", catErr("Error reading MISP user", "MISP answered HTTP 500: An Internal Error Has Occurred.")),
-			broken("slow", catErr("Error reading MISP user", "request to MISP timed out", "Client.Timeout exceeded")),
+			// Whether Go reports the per-attempt timeout as "Client.Timeout exceeded" or "context deadline
+			// exceeded" depends on where it fires; the provider's classification is what users read.
+			broken("slow", catErr("Error reading MISP user", "request to MISP timed out", "MISP could not be reached")),
 			{
 				PreConfig:   func() { network.mode.Store("") },
 				Config:      provider(tlsSrv.URL) + body,
