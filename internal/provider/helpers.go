@@ -104,10 +104,13 @@ func mispDatetimeToRFC3339(s string) types.String {
 	return types.StringValue(t.Format(time.RFC3339))
 }
 
+// known reports a value that is neither null nor unknown.
+func known(v attr.Value) bool { return !v.IsNull() && !v.IsUnknown() }
+
 // stringPtr returns a pointer to the value of a known, non-null string (nil otherwise): the
 // "send only what is configured" rule in one place.
 func stringPtr(v types.String) *string {
-	if v.IsNull() || v.IsUnknown() {
+	if !known(v) {
 		return nil
 	}
 	s := v.ValueString()
@@ -116,7 +119,7 @@ func stringPtr(v types.String) *string {
 
 // boolPtr is stringPtr for booleans.
 func boolPtr(v types.Bool) *bool {
-	if v.IsNull() || v.IsUnknown() {
+	if !known(v) {
 		return nil
 	}
 	b := v.ValueBool()
@@ -125,7 +128,7 @@ func boolPtr(v types.Bool) *bool {
 
 // int64Ptr is stringPtr for integers.
 func int64Ptr(v types.Int64) *int64 {
-	if v.IsNull() || v.IsUnknown() {
+	if !known(v) {
 		return nil
 	}
 	i := v.ValueInt64()
@@ -135,7 +138,7 @@ func int64Ptr(v types.Int64) *int64 {
 // changed reports whether a configured attribute must be sent on update: it is known and not null in
 // the plan, and differs from the prior state.
 func changed(plan, state attr.Value) bool {
-	return !plan.IsNull() && !plan.IsUnknown() && !plan.Equal(state)
+	return known(plan) && !plan.Equal(state)
 }
 
 // isRefusal reports whether MISP refused a write for a reason of its own (a 403 answer that is neither an

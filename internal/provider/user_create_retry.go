@@ -28,7 +28,8 @@ func userCreateBackoff(n int) time.Duration {
 // the moment: no answer arrived, a gateway answered in MISP's place, or MISP was unavailable or
 // rate-limiting. Any other answer is MISP's verdict on the request and is final.
 func createOutcomeUnknown(err error) bool {
-	if answerLost(err) {
+	var te *misp.TransportError
+	if errors.As(err, &te) {
 		return true
 	}
 	var apiErr *misp.APIError

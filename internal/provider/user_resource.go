@@ -406,8 +406,6 @@ func (r *userResource) checkSyncRole(ctx context.Context, roleID, serverID strin
 	}
 }
 
-func known(v attr.Value) bool { return !v.IsNull() && !v.IsUnknown() }
-
 // createInput is the add request: the attributes MISP's add accepts, as planned (known values only).
 func (m *userResourceModel) createInput(password types.String) misp.UserInput {
 	in := misp.UserInput{
@@ -562,24 +560,6 @@ func (r *userResource) answerRecord(ctx context.Context, created *misp.User, sta
 		return nil, false
 	}
 	return userRecordFromAnswer(ctx, r.pd.client, created)
-}
-
-// answerLost reports a write whose outcome is unknown: no HTTP answer came back, or a gateway answered
-// in MISP's place (the request may have been applied behind it).
-func answerLost(err error) bool {
-	var te *misp.TransportError
-	if errors.As(err, &te) {
-		return true
-	}
-	var apiErr *misp.APIError
-	if errors.As(err, &apiErr) {
-		switch apiErr.StatusCode {
-		case http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
-			// MISP itself answers with its JSON envelope; a gateway's error page carries no name.
-			return apiErr.Name == "" && apiErr.Message == ""
-		}
-	}
-	return false
 }
 
 // adoptLostUser looks for the user a creation with a lost answer may have made. It adopts the user only
