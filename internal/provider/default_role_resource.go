@@ -107,41 +107,40 @@ func roleExists(roles []misp.Role, id string) bool {
 	return false
 }
 
-// setDefault makes roleID the default after checking it exists (MISP's own refusal just says "Invalid Role.")
-// and returns the default MISP then reports.
-func (r *defaultRoleResource) setDefault(ctx context.Context, diags *diag.Diagnostics, summary, roleID string, roles []misp.Role) string {
+// setDefault makes roleID the default after checking it exists (MISP's own refusal just says "Invalid Role.").
+// It returns the default before the change and the default MISP reports after it.
+func (r *defaultRoleResource) setDefault(ctx context.Context, diags *diag.Diagnostics, roleID string) (previous, now string) {
+	const summary = "Error setting the MISP default role"
+	roles, previous, err := currentDefaultRole(ctx, r.client)
+	if err != nil {
+		addAPIError(diags, summary, "Reading the current default role", err, nil)
+		return "", ""
+	}
 	if !roleExists(roles, roleID) {
 		diags.AddAttributeError(path.Root("role_id"), summary,
 			fmt.Sprintf("MISP has no role with id %s, so it cannot be the default role. Use the id of an existing role, "+
 				"e.g. misp_role.<name>.id or data.misp_role.<name>.id.", roleID))
-		return ""
+		return "", ""
 	}
 	tflog.Debug(ctx, "Setting MISP default role", map[string]any{"role_id": roleID})
 	if err := r.client.SetDefaultRole(ctx, roleID); err != nil {
 		addAPIError(diags, summary, fmt.Sprintf("Making role %s the default role", roleID), err, nil)
-		return ""
+		return "", ""
 	}
-	_, now, err := currentDefaultRole(ctx, r.client)
-	if err != nil {
+	if _, now, err = currentDefaultRole(ctx, r.client); err != nil {
 		addAPIError(diags, summary, "Reading the default role back", err, nil)
-		return ""
+		return "", ""
 	}
-	return now
+	return previous, now
 }
 
 func (r *defaultRoleResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	const summary = "Error setting the MISP default role"
 	var plan defaultRoleModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	roles, previous, err := currentDefaultRole(ctx, r.client)
-	if err != nil {
-		addAPIError(&resp.Diagnostics, summary, "Reading the current default role", err, nil)
-		return
-	}
-	now := r.setDefault(ctx, &resp.Diagnostics, summary, plan.RoleID.ValueString(), roles)
+	previous, now := r.setDefault(ctx, &resp.Diagnostics, plan.RoleID.ValueString())
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -168,19 +167,13 @@ func (r *defaultRoleResource) Read(ctx context.Context, req resource.ReadRequest
 }
 
 func (r *defaultRoleResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	const summary = "Error setting the MISP default role"
 	var plan, state defaultRoleModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	roles, _, err := currentDefaultRole(ctx, r.client)
-	if err != nil {
-		addAPIError(&resp.Diagnostics, summary, "Reading the current default role", err, nil)
-		return
-	}
-	now := r.setDefault(ctx, &resp.Diagnostics, summary, plan.RoleID.ValueString(), roles)
+	_, now := r.setDefault(ctx, &resp.Diagnostics, plan.RoleID.ValueString())
 	if resp.Diagnostics.HasError() {
 		return
 	}
