@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/misp-iac/terraform-provider-misp/internal/fakemisp"
+	"github.com/misp-iac/terraform-provider-misp/internal/misp"
 )
 
 var (
@@ -78,15 +79,40 @@ func requireAcc(t *testing.T) {
 	}
 }
 
-// env is one emulator and one workspace for a test.
+// env is one MISP and one workspace for a test: an emulator of the test's own, or the real MISP named by
+// MISP_ACC_URL / MISP_ACC_API_KEY (then emu is nil).
 type env struct {
 	emu *Emulator
 	ws  *Workspace
+	key string // the provider's API key
+	url string
+}
+
+// Real reports whether the test runs against a real MISP.
+func (e *env) Real() bool { return e.emu == nil }
+
+// requireEmulator skips a test on a real MISP, naming the emulator capability it needs.
+func requireEmulator(t *testing.T, capability string) {
+	t.Helper()
+	if os.Getenv("MISP_ACC_URL") != "" {
+		t.Skipf("needs %s, which only the emulator offers; runs against mispfake", capability)
+	}
 }
 
 func newEnv(t *testing.T, opts fakemisp.Options) *env {
 	t.Helper()
 	bins := binaries(t)
+	if u := os.Getenv("MISP_ACC_URL"); u != "" {
+		key := os.Getenv("MISP_ACC_API_KEY")
+		if key == "" {
+			t.Fatal("MISP_ACC_URL is set but MISP_ACC_API_KEY is not")
+		}
+		ws, err := NewWorkspace(t.TempDir(), terraformPath(t), bins, u, key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return &env{ws: ws, key: key, url: u}
+	}
 	emu, err := StartEmulator(opts)
 	if err != nil {
 		t.Fatal(err)
@@ -96,7 +122,32 @@ func newEnv(t *testing.T, opts fakemisp.Options) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &env{emu: emu, ws: ws}
+	return &env{emu: emu, ws: ws, key: emu.Fake.AdminKey(), url: emu.URL}
+}
+
+// client is a MISP API client for the test's MISP (either target).
+func (e *env) client(t *testing.T) *misp.Client {
+	t.Helper()
+	c, err := misp.New(misp.Config{URL: e.url, APIKey: e.key, UserAgent: "terraform-provider-misp/e2e"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// userID is the id of the user with this e-mail in the test's MISP, or "" when there is none.
+func (e *env) userID(t *testing.T, email string) string {
+	t.Helper()
+	users, err := e.client(t).ListUsers(t.Context(), misp.UserFilter{Email: email})
+	if err != nil {
+		t.Fatalf("listing users: %v", err)
+	}
+	for _, u := range users {
+		if strings.EqualFold(u.User.Email, email) {
+			return u.User.ID.String()
+		}
+	}
+	return ""
 }
 
 // write writes a configuration file or fails the test.

@@ -32,6 +32,7 @@ func soakFaults() []fakemisp.Fault {
 // TestSoakSmall is the fault soak inside make test: 30 users.
 func TestSoakSmall(t *testing.T) {
 	requireAcc(t)
+	requireEmulator(t, "injected faults (5xx, dropped connections, lost answers)")
 	t.Parallel()
 	soak(t, 30)
 }

@@ -114,23 +114,62 @@ func TestMain(m *testing.M) {
 		_ = os.Setenv(envURL, u)
 		_ = os.Setenv(envAPIKey, os.Getenv("MISP_ACC_API_KEY"))
 	}
-	os.Exit(m.Run())
+	// resource.TestMain runs the sweepers when -sweep is given (sweeper_test.go), the tests otherwise.
+	resource.TestMain(m)
 }
 
 // accEnv is the MISP an acceptance test talks to: a fresh in-process emulator per test, or the real
-// MISP named by MISP_ACC_URL (then Fake is nil and steps that must mutate the emulator are skipped).
+// MISP named by MISP_ACC_URL (then Fake is nil). Out-of-band changes go through UI (mispui_test.go), which works
+// on both targets.
 type accEnv struct {
 	URL  string
 	Fake *fakemisp.Server
 	key  string
 }
 
+// defaultRoleMu serialises, on a real MISP, the tests that change the instance-wide default role (writers,
+// newAccEnvDefaultRole) against every other test (readers, newAccEnv): a user created without a role_id gets
+// the default role, so no test may create users while another has its own role as the default. Each test on the
+// emulator has its own MISP and takes no lock.
+var defaultRoleMu sync.RWMutex
+
 // newAccEnv starts a fresh emulator for one test (or targets the real MISP).
 func newAccEnv(t *testing.T) *accEnv {
 	t.Helper()
 	if u := os.Getenv("MISP_ACC_URL"); u != "" {
+		defaultRoleMu.RLock()
+		t.Cleanup(defaultRoleMu.RUnlock)
 		return &accEnv{URL: u, key: os.Getenv("MISP_ACC_API_KEY")}
 	}
+	return newFakeEnv(t)
+}
+
+// newAccEnvDefaultRole is newAccEnv for a test that changes MISP's default role: on a real MISP it runs alone.
+func newAccEnvDefaultRole(t *testing.T) *accEnv {
+	t.Helper()
+	if u := os.Getenv("MISP_ACC_URL"); u != "" {
+		defaultRoleMu.Lock()
+		t.Cleanup(defaultRoleMu.Unlock)
+		env := &accEnv{URL: u, key: os.Getenv("MISP_ACC_API_KEY")}
+		// Put the instance's default role back when the test ends (before the lock is released), whatever the
+		// test did to it.
+		_, before, err := currentDefaultRole(context.Background(), env.Client(t))
+		if err != nil {
+			t.Fatalf("reading MISP's default role: %v", err)
+		}
+		t.Cleanup(func() {
+			if _, now, err := currentDefaultRole(context.Background(), env.Client(t)); before == "" || (err == nil && now == before) {
+				return
+			}
+			env.UI(t).SetDefaultRole(before)
+		})
+		return env
+	}
+	return newFakeEnv(t)
+}
+
+func newFakeEnv(t *testing.T) *accEnv {
+	t.Helper()
 	fake := fakemisp.New(fakemisp.Options{AdminKey: testAdminKey, Seed: 1})
 	srv := httptest.NewServer(fake)
 	t.Cleanup(srv.Close)
@@ -159,17 +198,36 @@ func (e *accEnv) ProviderBlockWithKey(key string) string {
 	return fmt.Sprintf("provider \"misp\" {\n  url     = %q\n  api_key = %q\n}\n", e.URL, key)
 }
 
-// SkipOnRealMISP is a TestStep.SkipFunc for steps that mutate the emulator directly.
-func (e *accEnv) SkipOnRealMISP() func() (bool, error) {
-	return func() (bool, error) { return e.Real(), nil }
-}
+// Emulator capabilities a real MISP cannot offer on demand. A test or step that needs one names it, so that its
+// skip on a real MISP says why.
+const (
+	needsFaults   = "injected faults (lost answers, 5xx, failing requests)"
+	needsCounters = "the emulator's per-endpoint request counters"
+	needsMailFail = "e-mail delivery that fails on demand"
+)
 
-// RequireFake skips a whole test that only makes sense against the emulator.
-func (e *accEnv) RequireFake(t *testing.T) {
+// RequireEmulator skips a whole test on a real MISP, naming the emulator capability it needs.
+func (e *accEnv) RequireEmulator(t *testing.T, capability string) {
 	t.Helper()
 	if e.Real() {
-		t.Skip("this test drives the emulator directly; it does not run against a real MISP")
+		t.Skipf("needs %s, which only the emulator offers; runs against mispfake", capability)
 	}
+}
+
+// EmulatorOnly marks a step that needs an emulator capability: on a real MISP the step is skipped, and so is its
+// PreConfig (terraform-plugin-testing calls PreConfig before SkipFunc, so a skipped step's PreConfig would
+// otherwise still run).
+func (e *accEnv) EmulatorOnly(t *testing.T, capability string, step resource.TestStep) resource.TestStep {
+	t.Helper()
+	if !e.Real() {
+		return step
+	}
+	step.PreConfig = nil
+	step.SkipFunc = func() (bool, error) {
+		t.Logf("step skipped on a real MISP: it needs %s", capability)
+		return true, nil
+	}
+	return step
 }
 
 // Client is an API client for CheckDestroy functions and direct checks; it works against both targets.
@@ -182,24 +240,54 @@ func (e *accEnv) Client(t *testing.T) *misp.Client {
 	return c
 }
 
-// randomName is a unique name for objects created by one test.
-func randomName(prefix string) string {
-	return acctest.RandomWithPrefix("tfacc-" + prefix)
+// testPrefix starts the name (or e-mail address) of every object the acceptance tests create, so that the
+// sweeper can find what a crashed run left behind on a shared MISP.
+const testPrefix = "tfacc-"
+
+// numericTestName is a unique all-digit organisation name (for the case where MISP would take a name for an id):
+// 9 digits starting with 9, a form the sweeper recognises as a test's.
+func numericTestName() string {
+	return fmt.Sprintf("9%08d", acctest.RandIntRange(0, 99999999))
 }
 
-// fakeObjectCheck asserts on an object as the emulator stores it, through one of the emulator's getters
-// ((*fakemisp.Server).User, .Organisation, .Role); against a real MISP it checks nothing.
-func fakeObjectCheck(env *accEnv, kind string, get func(*fakemisp.Server, string) (map[string]any, bool),
+// randomName is a unique name for objects created by one test.
+func randomName(prefix string) string {
+	return acctest.RandomWithPrefix(testPrefix + prefix)
+}
+
+// objectCheck asserts on an object as MISP stores it, read through the test's UI helper (the emulator's Go API
+// or MISP's REST API), so the check holds on both targets.
+func objectCheck(ui *mispUI, kind string, get func(*mispUI, string) (map[string]any, bool),
 	id *string, check func(map[string]any) error,
 ) resource.TestCheckFunc {
 	return func(*terraform.State) error {
-		if env.Fake == nil {
-			return nil
-		}
-		o, ok := get(env.Fake, *id)
+		o, ok := get(ui, *id)
 		if !ok {
-			return fmt.Errorf("%s %s not in the emulator", kind, *id)
+			return fmt.Errorf("%s %s not in MISP", kind, *id)
 		}
 		return check(o)
+	}
+}
+
+// listContains checks that the list of objects addr.list holds, among others, objects whose attr has each of
+// the wanted values: exact totals do not hold on a MISP that other tests share.
+func listContains(addr, list, attr string, want ...string) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		rs, ok := s.RootModule().Resources[addr]
+		if !ok {
+			return fmt.Errorf("%s not in state", addr)
+		}
+		have := map[string]bool{}
+		for k, v := range rs.Primary.Attributes {
+			if strings.HasPrefix(k, list+".") && strings.HasSuffix(k, "."+attr) && strings.Count(k, ".") == 2 {
+				have[v] = true
+			}
+		}
+		for _, w := range want {
+			if !have[w] {
+				return fmt.Errorf("%s.%s has no object with %s = %q", addr, list, attr, w)
+			}
+		}
+		return nil
 	}
 }

@@ -6,6 +6,8 @@ import (
 	"log"
 	"net/http"
 	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -16,8 +18,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
-
-	"github.com/misp-iac/terraform-provider-misp/internal/fakemisp"
 )
 
 // The bad-input catalogue: every way a configuration, a key, or the network in front of MISP can go wrong,
@@ -33,24 +33,44 @@ func catErr(parts ...string) *regexp.Regexp {
 	return regexp.MustCompile(`(?s)` + strings.Join(parts, ".*"))
 }
 
-// catCounts is how many users, organisations and roles the emulator holds.
+// catCounts is how many users, organisations and roles of one test MISP holds: those whose e-mail or name
+// contains the test's suffix, so that the count holds while other tests share the MISP.
 type catCounts struct{ users, orgs, roles int }
 
-func catCount(fake *fakemisp.Server) catCounts {
-	return catCounts{len(fake.Users()), len(fake.Organisations()), len(fake.Roles())}
-}
-
-// catBaseline records the emulator's counts; catUnchanged is a plan-only step of the baseline configuration
-// that must find nothing to do, run after the emulator's counts are compared with the baseline.
+// catBaseline records the counts; unchanged is a plan-only step of the baseline configuration that must find
+// nothing to do, run after the counts are compared with the baseline.
 type catBaseline struct {
 	t      *testing.T
-	fake   *fakemisp.Server
+	ui     *mispUI
+	suffix string
 	counts catCounts
+}
+
+func (b *catBaseline) count() (catCounts, []string) {
+	var c catCounts
+	var emails []string
+	for _, u := range b.ui.Users() {
+		if e := fmt.Sprint(u["email"]); strings.Contains(strings.ToLower(e), b.suffix) {
+			c.users++
+			emails = append(emails, e)
+		}
+	}
+	for _, o := range b.ui.Organisations() {
+		if strings.Contains(fmt.Sprint(o["name"]), b.suffix) {
+			c.orgs++
+		}
+	}
+	for _, r := range b.ui.Roles() {
+		if strings.Contains(fmt.Sprint(r["name"]), b.suffix) {
+			c.roles++
+		}
+	}
+	return c, emails
 }
 
 func (b *catBaseline) record() resource.TestCheckFunc {
 	return func(*terraform.State) error {
-		b.counts = catCount(b.fake)
+		b.counts, _ = b.count()
 		return nil
 	}
 }
@@ -58,11 +78,7 @@ func (b *catBaseline) record() resource.TestCheckFunc {
 func (b *catBaseline) unchanged(config string) resource.TestStep {
 	return resource.TestStep{
 		PreConfig: func() {
-			if got := catCount(b.fake); got != b.counts {
-				var emails []string
-				for _, u := range b.fake.Users() {
-					emails = append(emails, fmt.Sprint(u["email"]))
-				}
+			if got, emails := b.count(); got != b.counts {
 				b.t.Fatalf("the failed step changed MISP: %+v objects, before %+v (users: %s)", got, b.counts, strings.Join(emails, ", "))
 			}
 		},
@@ -71,14 +87,14 @@ func (b *catBaseline) unchanged(config string) resource.TestStep {
 	}
 }
 
-func catFakeID(t *testing.T, list []map[string]any, field, value string) string {
+func catID(t *testing.T, list []map[string]any, field, value string) string {
 	t.Helper()
 	for _, o := range list {
 		if fmt.Sprint(o[field]) == value {
 			return fmt.Sprint(o["id"])
 		}
 	}
-	t.Fatalf("no emulator object with %s = %q", field, value)
+	t.Fatalf("no MISP object with %s = %q", field, value)
 	return ""
 }
 
@@ -86,7 +102,7 @@ func catFakeID(t *testing.T, list []map[string]any, field, value string) string 
 func TestAccCatalogue_userInputs(t *testing.T) {
 	t.Parallel()
 	env := newAccEnv(t)
-	env.RequireFake(t)
+	ui := env.UI(t)
 	suffix := strings.ToLower(randomName("cat"))
 	base := env.Config(fmt.Sprintf(`
 resource "misp_organisation" "base" {
@@ -105,7 +121,7 @@ resource "misp_user" "base" {
 }
 `, suffix))
 	with := func(extra string) string { return base + "\n" + extra }
-	b := &catBaseline{t: t, fake: env.Fake}
+	b := &catBaseline{t: t, ui: ui, suffix: suffix}
 
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -165,23 +181,17 @@ resource "misp_user" "base" {
 func TestAccCatalogue_orgAdminOtherOrganisation(t *testing.T) {
 	t.Parallel()
 	env := newAccEnv(t)
-	env.RequireFake(t)
+	ui := env.UI(t)
 	suffix := strings.ToLower(randomName("cat"))
-	home, err := env.Fake.CreateOrganisation(map[string]any{"name": "home-" + suffix})
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, orgAdminKey, err := env.Fake.CreateUser(map[string]any{"email": "orgadmin-" + suffix + "@example.org", "org_id": home, "role_id": 2})
-	if err != nil {
-		t.Fatal(err)
-	}
+	home := ui.CreateOrganisation(map[string]any{"name": "home-" + suffix})
+	_, orgAdminKey := ui.CreateUser(map[string]any{"email": "orgadmin-" + suffix + "@example.org", "org_id": home, "role_id": "2"})
 	base := env.ProviderBlockWithKey(orgAdminKey) + fmt.Sprintf(`
 resource "misp_user" "base" {
   email  = "member-%s@example.org"
   org_id = %q
 }
 `, suffix, home)
-	b := &catBaseline{t: t, fake: env.Fake}
+	b := &catBaseline{t: t, ui: ui, suffix: suffix}
 
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -206,7 +216,7 @@ resource "misp_user" "bad" {
 func TestAccCatalogue_organisationAndRoleInputs(t *testing.T) {
 	t.Parallel()
 	env := newAccEnv(t)
-	env.RequireFake(t)
+	ui := env.UI(t)
 	suffix := strings.ToLower(randomName("cat"))
 	keep := fmt.Sprintf(`
 resource "misp_organisation" "base" {
@@ -228,15 +238,13 @@ resource "misp_role" "doomed" {
 `, suffix)
 	base := env.Config(keep + doomed)
 	with := func(extra string) string { return base + "\n" + extra }
-	b := &catBaseline{t: t, fake: env.Fake}
+	b := &catBaseline{t: t, ui: ui, suffix: suffix}
 	// A person in the MISP UI puts a user into the doomed organisation, with the doomed role.
 	addUser := func() {
-		org := catFakeID(t, env.Fake.Organisations(), "name", "doomed-"+suffix)
-		role := catFakeID(t, env.Fake.Roles(), "name", "doomed-"+suffix)
-		if _, _, err := env.Fake.CreateUser(map[string]any{"email": "member-" + suffix + "@example.org", "org_id": org, "role_id": role}); err != nil {
-			t.Fatal(err)
-		}
-		b.counts = catCount(env.Fake)
+		org := catID(t, ui.Organisations(), "name", "doomed-"+suffix)
+		role := catID(t, ui.Roles(), "name", "doomed-"+suffix)
+		ui.CreateUser(map[string]any{"email": "member-" + suffix + "@example.org", "org_id": org, "role_id": role})
+		b.counts, _ = b.count()
 	}
 
 	resource.Test(t, resource.TestCase{
@@ -303,10 +311,8 @@ resource "misp_role" "doomed" {
 			{
 				// Let the doomed objects go, so that the test's own destroy succeeds.
 				PreConfig: func() {
-					if u, ok := env.Fake.UserByEmail("member-" + suffix + "@example.org"); ok {
-						if err := env.Fake.DeleteUser(fmt.Sprint(u["id"])); err != nil {
-							t.Fatal(err)
-						}
+					for _, u := range ui.UsersByEmail("member-" + suffix + "@example.org") {
+						ui.DeleteUser(fmt.Sprint(u["id"]))
 					}
 				},
 				Config: base,
@@ -320,22 +326,13 @@ resource "misp_role" "doomed" {
 func TestAccCatalogue_credentials(t *testing.T) {
 	t.Parallel()
 	env := newAccEnv(t)
-	env.RequireFake(t)
+	ui := env.UI(t)
 	suffix := strings.ToLower(randomName("cat"))
-	_, disabledKey, err := env.Fake.CreateUser(map[string]any{"email": "gone-" + suffix + "@example.org", "role_id": 1, "disabled": true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	noAPI, err := env.Fake.CreateRole(map[string]any{"name": "no-api-" + suffix, "perm_auth": false, "perm_admin": true, "perm_site_admin": true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, noAPIKey, err := env.Fake.CreateUser(map[string]any{"email": "no-api-" + suffix + "@example.org", "role_id": noAPI})
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, disabledKey := ui.CreateUser(map[string]any{"email": "gone-" + suffix + "@example.org", "role_id": "1", "disabled": true})
+	noAPI := ui.CreateRole(map[string]any{"name": "no-api-" + suffix, "perm_auth": false, "perm_admin": true, "perm_site_admin": true})
+	_, noAPIKey := ui.CreateUser(map[string]any{"email": "no-api-" + suffix + "@example.org", "role_id": noAPI})
 	ini := filepath.Join(t.TempDir(), "misp.ini")
-	if err := os.WriteFile(ini, []byte("[prod]\nurl = "+env.URL+"\napi_key = "+testAdminKey+"\n"), 0o600); err != nil {
+	if err := os.WriteFile(ini, []byte("[prod]\nurl = "+env.URL+"\napi_key = "+env.key+"\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	body := fmt.Sprintf(`
@@ -346,7 +343,7 @@ resource "misp_user" "base" {
 	base := env.Config(body)
 	withProvider := func(block string) string { return block + "\n" + body }
 	withKey := func(key string) string { return withProvider(env.ProviderBlockWithKey(key)) }
-	b := &catBaseline{t: t, fake: env.Fake}
+	b := &catBaseline{t: t, ui: ui, suffix: suffix}
 
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -383,9 +380,10 @@ resource "misp_user" "base" {
 	})
 }
 
-// catNetwork is what the network in front of the emulator does.
+// catNetwork is what the network in front of MISP does; what it passes through goes to the test's MISP (the
+// emulator, or a real MISP through a reverse proxy).
 type catNetwork struct {
-	fake *fakemisp.Server
+	misp http.Handler
 	mode atomic.Value // string
 }
 
@@ -417,7 +415,7 @@ func (n *catNetwork) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		case <-time.After(10 * time.Second):
 		}
 	default:
-		n.fake.ServeHTTP(w, r)
+		n.misp.ServeHTTP(w, r)
 	}
 }
 
@@ -425,19 +423,30 @@ func (n *catNetwork) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // that is not JSON, truncated JSON, a 500 on a read, a timeout, and a TLS failure.
 func TestAccCatalogue_transport(t *testing.T) {
 	t.Parallel()
-	fake := fakemisp.New(fakemisp.Options{AdminKey: testAdminKey, Seed: 1})
-	network := &catNetwork{fake: fake}
+	env := newAccEnv(t)
+	ui := env.UI(t)
+	var upstream http.Handler = env.Fake
+	if env.Real() {
+		target, err := url.Parse(env.URL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		upstream = httputil.NewSingleHostReverseProxy(target)
+	}
+	network := &catNetwork{misp: upstream}
 	network.mode.Store("")
 	srv := httptest.NewServer(network)
 	t.Cleanup(srv.Close)
-	tlsSrv := httptest.NewUnstartedServer(fake)
+	tlsSrv := httptest.NewUnstartedServer(upstream)
 	tlsSrv.Config.ErrorLog = quietLogger()
 	tlsSrv.StartTLS()
 	t.Cleanup(tlsSrv.Close)
 
 	suffix := strings.ToLower(randomName("cat"))
-	provider := func(url string) string {
-		return fmt.Sprintf("provider \"misp\" {\n  url         = %q\n  api_key     = %q\n  timeout     = 2\n  max_retries = 1\n}\n", url, testAdminKey)
+	// The key is in the configuration: these provider blocks point at the test's own proxies, not at env.URL.
+	// (TF_LOG is not set by the tests, and Terraform does not print provider configuration.)
+	provider := func(addr string) string {
+		return fmt.Sprintf("provider \"misp\" {\n  url         = %q\n  api_key     = %q\n  timeout     = 2\n  max_retries = 1\n}\n", addr, env.key)
 	}
 	body := fmt.Sprintf(`
 resource "misp_user" "base" {
@@ -445,7 +454,7 @@ resource "misp_user" "base" {
 }
 `, suffix)
 	base := provider(srv.URL) + body
-	b := &catBaseline{t: t, fake: fake}
+	b := &catBaseline{t: t, ui: ui, suffix: suffix}
 	broken := func(mode string, want *regexp.Regexp) resource.TestStep {
 		return resource.TestStep{
 			PreConfig:   func() { network.mode.Store(mode) },

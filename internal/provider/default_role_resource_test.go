@@ -33,7 +33,8 @@ func expectDefaultRole(env *accEnv, t *testing.T, want *string) resource.TestChe
 
 func TestAccDefaultRole_basic(t *testing.T) {
 	t.Parallel()
-	env := newAccEnv(t)
+	env := newAccEnvDefaultRole(t)
+	ui := env.UI(t)
 	name := randomName("role")
 	var analyst, reviewer, previous string
 	roles := fmt.Sprintf(`
@@ -105,12 +106,7 @@ resource "misp_default_role" "this" {
 			},
 			{
 				// Someone picks another default in the UI: drift.
-				SkipFunc: env.SkipOnRealMISP(),
-				PreConfig: func() {
-					if err := env.Fake.SetDefaultRole("4"); err != nil {
-						t.Fatalf("setting the default role in the emulator: %v", err)
-					}
-				},
+				PreConfig:          func() { ui.SetDefaultRole("4") },
 				RefreshState:       true,
 				ExpectNonEmptyPlan: true,
 				RefreshPlanChecks: resource.RefreshPlanChecks{PostRefresh: []plancheck.PlanCheck{
@@ -118,8 +114,7 @@ resource "misp_default_role" "this" {
 				}},
 			},
 			{
-				SkipFunc: env.SkipOnRealMISP(),
-				Config:   withDefault("reviewer"),
+				Config: withDefault("reviewer"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(defaultRoleAddr, plancheck.ResourceActionUpdate)},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
@@ -157,9 +152,12 @@ resource "misp_default_role" "this" {
 // unset a default, so it is left alone.
 func TestAccDefaultRole_previousGone(t *testing.T) {
 	t.Parallel()
-	env := newAccEnv(t)
-	env.RequireFake(t)
+	env := newAccEnvDefaultRole(t)
+	ui := env.UI(t)
 	name := randomName("role")
+	// The default before the resource exists is a role that someone deletes while the resource manages the default.
+	previous := ui.CreateRole(map[string]any{"name": name + "-previous", "perm_auth": true})
+	ui.SetDefaultRole(previous)
 	var analyst string
 	role := fmt.Sprintf(`
 resource "misp_role" "analyst" {
@@ -173,17 +171,13 @@ resource "misp_role" "analyst" {
 				Config: env.Config(role + "resource \"misp_default_role\" \"this\" {\n  role_id = misp_role.analyst.id\n}\n"),
 				Check: resource.ComposeTestCheckFunc(
 					captureStateAttr("misp_role.analyst", "id", &analyst),
-					resource.TestCheckResourceAttr(defaultRoleAddr, "previous_role_id", "3"),
+					resource.TestCheckResourceAttr(defaultRoleAddr, "previous_role_id", previous),
 				),
 			},
 			{
-				PreConfig: func() {
-					if err := env.Fake.DeleteRole("3"); err != nil {
-						t.Fatalf("deleting role 3 in the emulator: %v", err)
-					}
-				},
-				Config: env.Config(role),
-				Check:  expectDefaultRole(env, t, &analyst),
+				PreConfig: func() { ui.DeleteRole(previous) },
+				Config:    env.Config(role),
+				Check:     expectDefaultRole(env, t, &analyst),
 			},
 		},
 	})

@@ -15,7 +15,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
-	"github.com/misp-iac/terraform-provider-misp/internal/fakemisp"
 	"github.com/misp-iac/terraform-provider-misp/internal/misp"
 )
 
@@ -73,14 +72,15 @@ func testAccCheckOrganisationsDestroyed(env *accEnv, t *testing.T) resource.Test
 	}
 }
 
-// fakeOrg asserts on an organisation as the emulator stores it.
-func fakeOrg(env *accEnv, id *string, check func(o map[string]any) error) resource.TestCheckFunc {
-	return fakeObjectCheck(env, "organisation", (*fakemisp.Server).Organisation, id, check)
+// orgCheck asserts on an organisation as MISP stores it.
+func orgCheck(ui *mispUI, id *string, check func(o map[string]any) error) resource.TestCheckFunc {
+	return objectCheck(ui, "organisation", (*mispUI).Organisation, id, check)
 }
 
 func TestAccOrganisation_lifecycle(t *testing.T) {
 	t.Parallel()
 	env := newAccEnv(t)
+	ui := env.UI(t)
 	name := randomName("org")
 	const uuidUpper = "6F3C2B1A-0D4E-4F5A-9B8C-7D6E5F4A3B2C"
 	var id string
@@ -134,7 +134,7 @@ resource "misp_organisation" "test" {
 				},
 				Check: resource.ComposeTestCheckFunc(
 					captureStateAttr(orgAddr, "id", &id),
-					fakeOrg(env, &id, func(o map[string]any) error {
+					orgCheck(ui, &id, func(o map[string]any) error {
 						if o["uuid"] != strings.ToLower(uuidUpper) {
 							return fmt.Errorf("MISP stores uuid %v, want it lower-cased", o["uuid"])
 						}
@@ -154,7 +154,7 @@ resource "misp_organisation" "test" {
 					statecheck.ExpectKnownValue(orgAddr, tfjsonpath.New("local"), knownvalue.Bool(false)),
 					statecheck.ExpectKnownValue(orgAddr, tfjsonpath.New("restricted_to_domain"), knownvalue.SetSizeExact(0)),
 				},
-				Check: fakeOrg(env, &id, func(o map[string]any) error {
+				Check: orgCheck(ui, &id, func(o map[string]any) error {
 					if o["local"] != false || o["contacts"] != "soc@example.org" || o["description"] != "" {
 						return fmt.Errorf("MISP has local=%v contacts=%v description=%v", o["local"], o["contacts"], o["description"])
 					}
@@ -188,6 +188,7 @@ resource "misp_organisation" "test" {
 func TestAccOrganisation_drift(t *testing.T) {
 	t.Parallel()
 	env := newAccEnv(t)
+	ui := env.UI(t)
 	name := randomName("org")
 	var id string
 	cfg := func(desc string) string {
@@ -200,9 +201,7 @@ resource "misp_organisation" "test" {
 	}
 	mutate := func(fields map[string]any) func() {
 		return func() {
-			if err := env.Fake.UpdateOrganisation(id, fields); err != nil {
-				t.Fatalf("editing the organisation in the emulator: %v", err)
-			}
+			ui.UpdateOrganisation(id, fields)
 		}
 	}
 	resource.Test(t, resource.TestCase{
@@ -213,7 +212,6 @@ resource "misp_organisation" "test" {
 			{
 				// Someone makes the org remote and restricts its domains in the UI: the configuration leaves both
 				// out, so nothing is planned and the state adopts MISP's values.
-				SkipFunc:  env.SkipOnRealMISP(),
 				PreConfig: mutate(map[string]any{"local": false, "restricted_to_domain": []string{"ui.example.org"}, "sector": "Energy"}),
 				Config:    cfg("first"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
@@ -226,7 +224,6 @@ resource "misp_organisation" "test" {
 			},
 			{
 				// A managed attribute edited in the UI is drift.
-				SkipFunc:           env.SkipOnRealMISP(),
 				PreConfig:          mutate(map[string]any{"description": "edited in the UI"}),
 				RefreshState:       true,
 				ExpectNonEmptyPlan: true,
@@ -236,13 +233,12 @@ resource "misp_organisation" "test" {
 			},
 			{
 				// Re-applying puts the description back, and this edit leaves the UI's changes intact.
-				SkipFunc: env.SkipOnRealMISP(),
-				Config:   cfg("first"),
+				Config: cfg("first"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(orgAddr, plancheck.ResourceActionUpdate)},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
-				Check: fakeOrg(env, &id, func(o map[string]any) error {
+				Check: orgCheck(ui, &id, func(o map[string]any) error {
 					domains, _ := o["restricted_to_domain"].([]any)
 					if o["description"] != "first" || o["local"] != false || o["sector"] != "Energy" ||
 						len(domains) != 1 || domains[0] != "ui.example.org" {
@@ -258,7 +254,7 @@ resource "misp_organisation" "test" {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(orgAddr, plancheck.ResourceActionUpdate),
 				}},
-				Check: fakeOrg(env, &id, func(o map[string]any) error {
+				Check: orgCheck(ui, &id, func(o map[string]any) error {
 					if o["description"] != "second" || o["local"] != false || o["sector"] != "Energy" {
 						return fmt.Errorf("after the second apply MISP has description=%v local=%v sector=%v",
 							o["description"], o["local"], o["sector"])
@@ -268,11 +264,8 @@ resource "misp_organisation" "test" {
 			},
 			{
 				// Deleted in the UI: the Read warns, removes it from state, and the plan recreates it.
-				SkipFunc: env.SkipOnRealMISP(),
 				PreConfig: func() {
-					if err := env.Fake.DeleteOrganisation(id); err != nil {
-						t.Fatalf("deleting the organisation in the emulator: %v", err)
-					}
+					ui.DeleteOrganisation(id)
 				},
 				Config: cfg("second"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
@@ -287,6 +280,7 @@ resource "misp_organisation" "test" {
 func TestAccOrganisation_refusals(t *testing.T) {
 	t.Parallel()
 	env := newAccEnv(t)
+	ui := env.UI(t)
 	name := randomName("org")
 	var id, userID, otherUUID string
 	base := fmt.Sprintf(`
@@ -354,23 +348,15 @@ resource "misp_organisation" "dup" {
 			},
 			{
 				// An organisation with a user cannot be deleted: the error says how many and what to do.
-				SkipFunc: env.SkipOnRealMISP(),
 				PreConfig: func() {
-					var err error
-					userID, _, err = env.Fake.CreateUser(map[string]any{"email": "member@" + name + ".example.org", "org_id": id})
-					if err != nil {
-						t.Fatalf("creating a user in the emulator: %v", err)
-					}
+					userID, _ = ui.CreateUser(map[string]any{"email": "member@" + name + ".example.org", "org_id": id})
 				},
 				Config:      env.Config(`resource "misp_organisation" "other" { name = "` + name + `-other" }`),
 				ExpectError: diagRe(`MISP refused to delete organisation "`+name+`"`, "1 user still belongs to it"),
 			},
 			{
-				SkipFunc: env.SkipOnRealMISP(),
 				PreConfig: func() {
-					if err := env.Fake.DeleteUser(userID); err != nil {
-						t.Fatalf("deleting the user in the emulator: %v", err)
-					}
+					ui.DeleteUser(userID)
 				},
 				Config: env.Config(`resource "misp_organisation" "other" { name = "` + name + `-other" }`),
 			},

@@ -99,8 +99,8 @@ api_key = "tooShortKey"`), `(?s)Malformed MISP API key.*exactly 40 letters and d
 
 func TestAccProvider_wrongKey(t *testing.T) {
 	clearProviderEnv(t)
-	_, srv := startFake(t, testAdminKey)
-	runProviderTest(t, configStep(providerBlock(fmt.Sprintf("url = %q\napi_key = %q", srv.URL, otherKey)),
+	env := newAccEnv(t)
+	runProviderTest(t, configStep(providerBlock(fmt.Sprintf("url = %q\napi_key = %q", env.URL, otherKey)),
 		`(?s)MISP rejected the API key.*from the attribute.*perm_auth`))
 }
 
@@ -129,11 +129,18 @@ func TestAccProvider_unreachable(t *testing.T) {
 
 func TestAccProvider_connects(t *testing.T) {
 	clearProviderEnv(t)
-	fake, srv := startFake(t, testAdminKey)
-	runProviderTest(t, resource.TestStep{
-		Config: providerBlock(fmt.Sprintf("url = %q\napi_key = %q\ntimeout = 10\nmax_retries = 2", srv.URL, testAdminKey)),
-		Check:  expectConnected(fake),
-	})
+	env := newAccEnv(t)
+	// On a real MISP the key stays in the environment (TestMain's MISP_API_KEY is blanked above, so set it again).
+	attrs := fmt.Sprintf("url = %q\napi_key = %q\ntimeout = 10\nmax_retries = 2", env.URL, env.key)
+	if env.Real() {
+		t.Setenv(envAPIKey, env.key)
+		attrs = fmt.Sprintf("url = %q\ntimeout = 10\nmax_retries = 2", env.URL)
+	}
+	check := resource.TestCheckResourceAttrSet("data.misp_roles.probe", "roles.#")
+	if !env.Real() {
+		check = resource.ComposeTestCheckFunc(check, expectConnected(env.Fake))
+	}
+	runProviderTest(t, resource.TestStep{Config: providerBlock(attrs), Check: check})
 }
 
 func writeFile(t *testing.T, name, content string) string {

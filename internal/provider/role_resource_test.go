@@ -12,8 +12,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
-
-	"github.com/misp-iac/terraform-provider-misp/internal/fakemisp"
 )
 
 const roleAddr = "misp_role.test"
@@ -39,9 +37,9 @@ func testAccCheckRolesDestroyed(env *accEnv, t *testing.T) resource.TestCheckFun
 	}
 }
 
-// fakeRole asserts on a role as the emulator renders it.
-func fakeRole(env *accEnv, id *string, check func(r map[string]any) error) resource.TestCheckFunc {
-	return fakeObjectCheck(env, "role", (*fakemisp.Server).Role, id, check)
+// roleCheck asserts on a role as MISP renders it.
+func roleCheck(ui *mispUI, id *string, check func(r map[string]any) error) resource.TestCheckFunc {
+	return objectCheck(ui, "role", (*mispUI).Role, id, check)
 }
 
 func boolChecks(addr string, values map[string]bool) []statecheck.StateCheck {
@@ -55,6 +53,7 @@ func boolChecks(addr string, values map[string]bool) []statecheck.StateCheck {
 func TestAccRole_lifecycle(t *testing.T) {
 	t.Parallel()
 	env := newAccEnv(t)
+	ui := env.UI(t)
 	name := randomName("role")
 	var id string
 	create := env.Config(fmt.Sprintf(`
@@ -136,7 +135,7 @@ resource "misp_role" "test" {
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(roleAddr, tfjsonpath.New("memory_limit"), knownvalue.StringExact("-1")),
 				},
-				Check: fakeRole(env, &id, func(r map[string]any) error {
+				Check: roleCheck(ui, &id, func(r map[string]any) error {
 					if r["permission"] != "3" || r["perm_publish"] != true || r["perm_audit"] != true {
 						return fmt.Errorf("MISP has permission=%v perm_publish=%v perm_audit=%v, want 3/true/true",
 							r["permission"], r["perm_publish"], r["perm_audit"])
@@ -167,6 +166,7 @@ resource "misp_role" "test" {
 func TestAccRole_drift(t *testing.T) {
 	t.Parallel()
 	env := newAccEnv(t)
+	ui := env.UI(t)
 	name := randomName("role")
 	var id string
 	cfg := func(audit bool) string {
@@ -181,9 +181,7 @@ resource "misp_role" "test" {
 	}
 	mutate := func(fields map[string]any) func() {
 		return func() {
-			if err := env.Fake.UpdateRole(id, fields); err != nil {
-				t.Fatalf("editing the role in the emulator: %v", err)
-			}
+			ui.UpdateRole(id, fields)
 		}
 	}
 	resource.Test(t, resource.TestCase{
@@ -193,7 +191,6 @@ resource "misp_role" "test" {
 			{Config: cfg(false), Check: captureStateAttr(roleAddr, "id", &id)},
 			{
 				// A flag the configuration leaves out, set in the UI: no difference, adopted by the state.
-				SkipFunc:  env.SkipOnRealMISP(),
 				PreConfig: mutate(map[string]any{"perm_tagger": true, "memory_limit": "512M"}),
 				Config:    cfg(false),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
@@ -206,7 +203,6 @@ resource "misp_role" "test" {
 			},
 			{
 				// Managed values changed in the UI (the API key flag and the level) are drift.
-				SkipFunc:           env.SkipOnRealMISP(),
 				PreConfig:          mutate(map[string]any{"perm_auth": false, "permission": "publish"}),
 				RefreshState:       true,
 				ExpectNonEmptyPlan: true,
@@ -216,13 +212,12 @@ resource "misp_role" "test" {
 			},
 			{
 				// Re-applying restores them and sends nothing about perm_tagger.
-				SkipFunc: env.SkipOnRealMISP(),
-				Config:   cfg(true),
+				Config: cfg(true),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(roleAddr, plancheck.ResourceActionUpdate)},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
-				Check: fakeRole(env, &id, func(r map[string]any) error {
+				Check: roleCheck(ui, &id, func(r map[string]any) error {
 					if r["perm_auth"] != true || r["permission"] != "1" || r["perm_tagger"] != true || r["perm_audit"] != true ||
 						r["memory_limit"] != "512M" {
 						return fmt.Errorf("after the apply MISP has perm_auth=%v permission=%v perm_tagger=%v perm_audit=%v memory_limit=%v",
@@ -232,11 +227,8 @@ resource "misp_role" "test" {
 				}),
 			},
 			{
-				SkipFunc: env.SkipOnRealMISP(),
 				PreConfig: func() {
-					if err := env.Fake.DeleteRole(id); err != nil {
-						t.Fatalf("deleting the role in the emulator: %v", err)
-					}
+					ui.DeleteRole(id)
 				},
 				Config: cfg(true),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
@@ -251,6 +243,7 @@ resource "misp_role" "test" {
 func TestAccRole_refusals(t *testing.T) {
 	t.Parallel()
 	env := newAccEnv(t)
+	ui := env.UI(t)
 	name := randomName("role")
 	var id, userID string
 	role := fmt.Sprintf(`
@@ -286,23 +279,15 @@ resource "misp_role" "test" {
 			},
 			{Config: env.Config(role), Check: captureStateAttr(roleAddr, "id", &id)},
 			{
-				SkipFunc: env.SkipOnRealMISP(),
 				PreConfig: func() {
-					var err error
-					userID, _, err = env.Fake.CreateUser(map[string]any{"email": "holder@" + name + ".example.org", "role_id": id})
-					if err != nil {
-						t.Fatalf("creating a user in the emulator: %v", err)
-					}
+					userID, _ = ui.CreateUser(map[string]any{"email": "holder@" + name + ".example.org", "role_id": id})
 				},
 				Config:      env.Config(""),
 				ExpectError: diagRe(`MISP refused to delete role "`+name+`"`, "1 user still holds it", "another role"),
 			},
 			{
-				SkipFunc: env.SkipOnRealMISP(),
 				PreConfig: func() {
-					if err := env.Fake.DeleteUser(userID); err != nil {
-						t.Fatalf("deleting the user in the emulator: %v", err)
-					}
+					ui.DeleteUser(userID)
 				},
 				Config: env.Config(""),
 			},

@@ -17,7 +17,7 @@ import (
 func TestAccUser_createRetriedWhenNothingCreated(t *testing.T) {
 	t.Parallel()
 	env := newAccEnv(t)
-	env.RequireFake(t)
+	env.RequireEmulator(t, needsFaults)
 	suffix := strings.ToLower(randomName("retry"))
 	cfg := func(name string) string {
 		return env.Config(fmt.Sprintf("resource \"misp_user\" %q {\n  email = %q\n}\n", name, name+"-"+suffix+"@example.org"))

@@ -17,7 +17,7 @@ import (
 func TestAccUser_refreshFromIndex(t *testing.T) {
 	t.Parallel()
 	env := newAccEnv(t)
-	env.RequireFake(t)
+	env.RequireEmulator(t, needsCounters)
 	suffix := strings.ToLower(randomName("idx"))
 	email := func(i int) string { return fmt.Sprintf("idx%d-%s@example.org", i, suffix) }
 	plain := ""

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -15,26 +16,21 @@ import (
 func TestAccUserDataSources(t *testing.T) {
 	t.Parallel()
 	env := newAccEnv(t)
-	env.RequireFake(t)
-	fake := env.Fake
-	mustOrg := func(name string) string {
-		id, err := fake.CreateOrganisation(map[string]any{"name": name})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return id
+	ui := env.UI(t)
+	// Names unique to this run: the filters below must hold on a MISP that other tests share.
+	sfx := strings.ToLower(randomName("uds"))
+	acmeName, betaName := fmt.Sprintf(`Acme %s, "Intl"`, sfx), "Beta Corp "+sfx
+	annEmail, bobEmail, cidEmail := "ann@acme-"+sfx+".example", "bob@acme-"+sfx+".example", "cid@beta-"+sfx+".example"
+	acme, beta := ui.CreateOrganisation(map[string]any{"name": acmeName}), ui.CreateOrganisation(map[string]any{"name": betaName})
+	a1, _ := ui.CreateUser(map[string]any{"email": annEmail, "org_id": acme, "role_id": "3"})
+	// TOTP and a login time only on the emulator (MISP's API can set neither); the expectations follow.
+	a2, _ := ui.CreateUser(map[string]any{"email": bobEmail, "org_id": acme, "role_id": "4", "disabled": true, "totp": "JBSWY3DPEHPK3PXP", "last_login": 1767225600})
+	b1, _ := ui.CreateUser(map[string]any{"email": cidEmail, "org_id": beta, "role_id": "3", "notification_weekly": true})
+	var bobTOTP, bobLogin knownvalue.Check = knownvalue.Bool(true), knownvalue.StringExact("2026-01-01T00:00:00Z")
+	bobLoginCSV := "2026-01-01T00:00:00Z"
+	if env.Real() {
+		bobTOTP, bobLogin, bobLoginCSV = knownvalue.Bool(false), knownvalue.Null(), ""
 	}
-	mustUser := func(fields map[string]any) string {
-		id, _, err := fake.CreateUser(fields)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return id
-	}
-	acme, beta := mustOrg(`Acme, "Intl"`), mustOrg("Beta Corp")
-	a1 := mustUser(map[string]any{"email": "ann@acme.example", "org_id": acme, "role_id": "3"})
-	a2 := mustUser(map[string]any{"email": "bob@acme.example", "org_id": acme, "role_id": "4", "disabled": true, "totp": "JBSWY3DPEHPK3PXP", "last_login": 1767225600})
-	b1 := mustUser(map[string]any{"email": "cid@beta.example", "org_id": beta, "role_id": "3", "notification_weekly": true})
 
 	list := func(name string) string {
 		return "data.misp_users." + name
@@ -52,7 +48,7 @@ data "misp_user" "by_id" {
 }
 
 data "misp_user" "by_email" {
-  email = "CID@Beta.Example"
+  email = %[3]q
 }
 
 data "misp_users" "acme" {
@@ -60,14 +56,16 @@ data "misp_users" "acme" {
 }
 
 data "misp_users" "publishers" {
+  org_id  = %[2]q
   role_id = "4"
 }
 
 data "misp_users" "email" {
-  email = "beta.ex"
+  email = %[4]q
 }
 
 data "misp_users" "disabled" {
+  org_id   = %[2]q
   disabled = true
 }
 
@@ -77,16 +75,17 @@ data "misp_users" "enabled_acme" {
 }
 
 data "misp_users" "search" {
-  search = "beta corp"
+  search = %[5]q
 }
 
 output "acme_csv" {
   value = provider::misp::users_csv(data.misp_users.acme.users)
 }
-`, a2, acme))
+`, a2, acme, strings.ToUpper(cidEmail), "beta-"+sfx+".ex", strings.ToLower(betaName)))
+	csvOrg := `"` + strings.ReplaceAll(acmeName, `"`, `""`) + `"`
 	wantCSV := "id,email,org_id,org_name,role_id,role_name,disabled,totp_enabled,last_login\r\n" +
-		fmt.Sprintf("%s,ann@acme.example,%s,\"Acme, \"\"Intl\"\"\",3,User,false,false,\r\n", a1, acme) +
-		fmt.Sprintf("%s,bob@acme.example,%s,\"Acme, \"\"Intl\"\"\",4,Publisher,true,true,2026-01-01T00:00:00Z\r\n", a2, acme)
+		fmt.Sprintf("%s,%s,%s,%s,3,User,false,false,\r\n", a1, annEmail, acme, csvOrg) +
+		fmt.Sprintf("%s,%s,%s,%s,4,Publisher,true,%t,%s\r\n", a2, bobEmail, acme, csvOrg, !env.Real(), bobLoginCSV)
 
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -109,12 +108,12 @@ output "acme_csv" {
 			{
 				Config: cfg,
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("data.misp_user.by_id", tfjsonpath.New("email"), knownvalue.StringExact("bob@acme.example")),
-					statecheck.ExpectKnownValue("data.misp_user.by_id", tfjsonpath.New("org_name"), knownvalue.StringExact(`Acme, "Intl"`)),
+					statecheck.ExpectKnownValue("data.misp_user.by_id", tfjsonpath.New("email"), knownvalue.StringExact(bobEmail)),
+					statecheck.ExpectKnownValue("data.misp_user.by_id", tfjsonpath.New("org_name"), knownvalue.StringExact(acmeName)),
 					statecheck.ExpectKnownValue("data.misp_user.by_id", tfjsonpath.New("role_name"), knownvalue.StringExact("Publisher")),
 					statecheck.ExpectKnownValue("data.misp_user.by_id", tfjsonpath.New("disabled"), knownvalue.Bool(true)),
-					statecheck.ExpectKnownValue("data.misp_user.by_id", tfjsonpath.New("totp_enabled"), knownvalue.Bool(true)),
-					statecheck.ExpectKnownValue("data.misp_user.by_id", tfjsonpath.New("last_login"), knownvalue.StringExact("2026-01-01T00:00:00Z")),
+					statecheck.ExpectKnownValue("data.misp_user.by_id", tfjsonpath.New("totp_enabled"), bobTOTP),
+					statecheck.ExpectKnownValue("data.misp_user.by_id", tfjsonpath.New("last_login"), bobLogin),
 					statecheck.ExpectKnownValue("data.misp_user.by_id", tfjsonpath.New("server_id"), knownvalue.StringExact("0")),
 					statecheck.ExpectKnownValue("data.misp_user.by_email", tfjsonpath.New("id"), knownvalue.StringExact(b1)),
 					statecheck.ExpectKnownValue("data.misp_user.by_email", tfjsonpath.New("notification_weekly"), knownvalue.Bool(true)),
@@ -126,7 +125,7 @@ output "acme_csv" {
 					ids("search", b1),
 					statecheck.ExpectKnownValue(list("email"), tfjsonpath.New("users").AtSliceIndex(0),
 						knownvalue.ObjectPartial(map[string]knownvalue.Check{
-							"org_name": knownvalue.StringExact("Beta Corp"), "role_name": knownvalue.StringExact("User"),
+							"org_name": knownvalue.StringExact(betaName), "role_name": knownvalue.StringExact("User"),
 							"notification_weekly": knownvalue.Bool(true), "totp_enabled": knownvalue.Bool(false),
 						})),
 					statecheck.ExpectKnownOutputValue("acme_csv", knownvalue.StringExact(wantCSV)),
