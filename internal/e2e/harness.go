@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/misp-iac/terraform-provider-misp/internal/fakemisp"
@@ -168,15 +169,36 @@ func (r *Result) Output() string { return r.Stdout + r.Stderr }
 // caller leaks in. A non-zero exit is not an error (see Result.ExitCode); an error means terraform could
 // not be run.
 func (w *Workspace) Run(ctx context.Context, args ...string) (*Result, error) {
+	return w.run(ctx, 0, args)
+}
+
+// RunInterrupted is Run with a Ctrl-C after the given time: SIGINT to terraform's whole process group (the
+// provider processes included), as a terminal sends it. Terraform then finishes what is under way and exits.
+func (w *Workspace) RunInterrupted(ctx context.Context, after time.Duration, args ...string) (*Result, error) {
+	return w.run(ctx, after, args)
+}
+
+func (w *Workspace) run(ctx context.Context, interruptAfter time.Duration, args []string) (*Result, error) {
 	if err := os.Remove(w.rssFile); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return nil, fmt.Errorf("reset RSS log: %w", err)
 	}
-	cmd := exec.CommandContext(ctx, w.Terraform, args...)
+	cmdCtx := ctx
+	if interruptAfter > 0 {
+		var cancel context.CancelFunc
+		cmdCtx, cancel = context.WithTimeout(ctx, interruptAfter)
+		defer cancel()
+	}
+	cmd := exec.CommandContext(cmdCtx, w.Terraform, args...)
 	cmd.Dir = w.Dir
 	cmd.Env = w.environ()
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	cmd.WaitDelay = 10 * time.Second
+	if interruptAfter > 0 {
+		cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+		cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGINT) }
+		cmd.WaitDelay = 2 * time.Minute
+	}
 	start := time.Now()
 	err := cmd.Run()
 	res := &Result{Args: args, Stdout: stdout.String(), Stderr: stderr.String(), Wall: time.Since(start)}

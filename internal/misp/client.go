@@ -504,7 +504,12 @@ func (c *Client) do(ctx context.Context, r request) ([]byte, error) {
 		}
 		return data, nil
 	}
-	return nil, c.errorFromBody(status, data, r.secrets)
+	err = c.errorFromBody(status, data, r.secrets)
+	var apiErr *APIError
+	if errors.As(err, &apiErr) {
+		apiErr.RetryAfter, _ = parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
+	}
+	return nil, err
 }
 
 func (c *Client) transportError(method, target string, attempts int, err error) error {

@@ -8,6 +8,7 @@ import (
 	"html"
 	"sort"
 	"strings"
+	"time"
 )
 
 // Sentinel errors; test for them with errors.Is.
@@ -54,6 +55,8 @@ type APIError struct {
 	Errors map[string][]string
 	// Body holds at most 200 characters of a body that was not JSON.
 	Body string
+	// RetryAfter is the wait the answer's Retry-After header asked for (a 429 or 503), 0 without one.
+	RetryAfter time.Duration
 }
 
 // Error reads as a sentence: the status, MISP's message and the validation

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/google/uuid"
 	"regexp"
 	"strings"
 
@@ -38,7 +39,8 @@ func NewOrganisationResource() resource.Resource {
 }
 
 type organisationResource struct {
-	client *misp.Client
+	client   *misp.Client
+	attempts int
 }
 
 // organisationModel is misp_organisation, and one organisation of the misp_organisation(s) data sources.
@@ -196,7 +198,7 @@ func (r *organisationResource) Schema(_ context.Context, _ resource.SchemaReques
 
 func (r *organisationResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	if pd := providerDataFrom(req.ProviderData, &resp.Diagnostics); pd != nil {
-		r.client = pd.client
+		r.client, r.attempts = pd.client, pd.maxAttempts
 	}
 }
 
@@ -273,10 +275,15 @@ func (r *organisationResource) Create(ctx context.Context, req resource.CreateRe
 		in.RestrictedToDomain = &domains
 	}
 	tflog.Debug(ctx, "Creating MISP organisation", map[string]any{"name": plan.Name.ValueString()})
-	o, err := r.client.AddOrganisation(ctx, in)
-	if err != nil {
-		addAPIError(&resp.Diagnostics, "Error creating MISP organisation",
-			fmt.Sprintf("Creating organisation %q", plan.Name.ValueString()), err, organisationErrorFields)
+	attempted := fmt.Sprintf("Creating organisation %q", plan.Name.ValueString())
+	o, _, err := r.createPlan(in).run(ctx)
+	var lost *createLostError
+	switch {
+	case errors.As(err, &lost):
+		resp.Diagnostics.AddError("Error creating MISP organisation", lost.detail(attempted))
+		return
+	case err != nil:
+		addAPIError(&resp.Diagnostics, "Error creating MISP organisation", attempted, err, organisationErrorFields)
 		return
 	}
 	// The add answer holds every column (landingpage included) but not user_count, which is 0 for a new
@@ -288,6 +295,37 @@ func (r *organisationResource) Create(ctx context.Context, req resource.CreateRe
 	}
 	tflog.Debug(ctx, "Created MISP organisation", map[string]any{"id": m.ID.ValueString()})
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+// createPlan is the safe creation of one organisation (create_safely.go). Its marker is its uuid: chosen here
+// (a random version 4 UUID, as MISP would choose) unless configured, so a lost add's organisation is found by
+// uuid and cannot be another's.
+func (r *organisationResource) createPlan(in misp.OrganisationInput) createPlan[misp.Organisation] {
+	if in.UUID == nil {
+		u := uuid.NewString() // version 4, the only kind MISP generates itself
+		in.UUID = &u
+	}
+	return createPlan[misp.Organisation]{
+		kind: "organisation", what: "organisation by uuid", scope: r.client.BaseURL(), attempts: r.attempts,
+		add: func(ctx context.Context) (*misp.Organisation, error) { return r.client.AddOrganisation(ctx, in) },
+		id:  func(o *misp.Organisation) string { return o.ID.String() },
+		find: func(ctx context.Context) (*misp.Organisation, error, error) {
+			if in.UUID == nil {
+				return nil, errors.New("the organisation has no uuid to recognise it by"), nil
+			}
+			o, err := r.client.GetOrganisation(ctx, *in.UUID)
+			if errors.Is(err, misp.ErrNotFound) {
+				return nil, nil, nil
+			}
+			if err != nil {
+				return nil, nil, err
+			}
+			if in.Name != nil && o.Name != *in.Name {
+				return nil, fmt.Errorf("found organisation %q (id %s) with that uuid, not %q", o.Name, o.ID, *in.Name), nil
+			}
+			return o, nil, nil
+		},
+	}
 }
 
 // organisationErrorFields maps MISP's validation fields to attributes.
@@ -428,6 +466,7 @@ func (r *organisationResource) Delete(ctx context.Context, req resource.DeleteRe
 	tflog.Debug(ctx, "Deleting MISP organisation", map[string]any{"id": id})
 	err := r.client.DeleteOrganisation(ctx, id)
 	if err == nil || errors.Is(err, misp.ErrNotFound) {
+		releaseClaim(r.client, "organisation", id)
 		return
 	}
 	if !isRefusal(err) {

@@ -46,6 +46,8 @@ type providerData struct {
 	// me is the user the API key belongs to (users/view/me): its org is MISP's default org for new
 	// users, and its role decides what MISP silently forces (org admins, misp-api.md §4).
 	me *misp.UserView
+	// maxAttempts bounds every repeat of a request, creations included (max_retries).
+	maxAttempts int
 }
 
 func (p *mispProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -244,7 +246,7 @@ func connect(ctx context.Context, client *misp.Client, rc *resolvedConfig) (*pro
 		"site_admin":   bool(me.Role.PermSiteAdmin),
 		"org_admin":    bool(me.Role.PermAdmin),
 	})
-	return &providerData{client: client, mispVersion: ver.Version, me: me}, diags
+	return &providerData{client: client, mispVersion: ver.Version, me: me, maxAttempts: int(rc.MaxRetries)}, diags
 }
 
 func connectionDiagnostic(diags *diag.Diagnostics, rc *resolvedConfig, err error) {

@@ -36,7 +36,8 @@ func NewRoleResource() resource.Resource {
 }
 
 type roleResource struct {
-	client *misp.Client
+	client   *misp.Client
+	attempts int
 }
 
 // roleNameRe is a role name as MISP stores it: not blank and without surrounding spaces (MISP trims role names,
@@ -172,7 +173,7 @@ func (followsPermission) PlanModifyBool(ctx context.Context, req planmodifier.Bo
 
 func (r *roleResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	if pd := providerDataFrom(req.ProviderData, &resp.Diagnostics); pd != nil {
-		r.client = pd.client
+		r.client, r.attempts = pd.client, pd.maxAttempts
 	}
 }
 
@@ -207,10 +208,15 @@ func (r *roleResource) Create(ctx context.Context, req resource.CreateRequest, r
 		}
 	}
 	tflog.Debug(ctx, "Creating MISP role", map[string]any{"name": plan.Name.ValueString()})
-	role, err := r.client.AddRole(ctx, in)
-	if err != nil {
-		addAPIError(&resp.Diagnostics, "Error creating MISP role",
-			fmt.Sprintf("Creating role %q", plan.Name.ValueString()), err, roleErrorFields)
+	attempted := fmt.Sprintf("Creating role %q", plan.Name.ValueString())
+	role, _, err := r.createPlan(ctx, in).run(ctx)
+	var lost *createLostError
+	switch {
+	case errors.As(err, &lost):
+		resp.Diagnostics.AddError("Error creating MISP role", lost.detail(attempted))
+		return
+	case err != nil:
+		addAPIError(&resp.Diagnostics, "Error creating MISP role", attempted, err, roleErrorFields)
 		return
 	}
 	// The add answer is the full record except "default", which MISP shows only in its index: a role that did not
@@ -219,6 +225,52 @@ func (r *roleResource) Create(ctx context.Context, req resource.CreateRequest, r
 	m := roleFromAPI(role)
 	tflog.Debug(ctx, "Created MISP role", map[string]any{"id": m.ID.ValueString()})
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+// createPlan is the safe creation of one role (create_safely.go). A role has no field to mark it with, so the
+// roles of that name are looked up before the first attempt: a lost add's role is adopted only if none existed
+// then (and only one does now). When that lookup fails, nothing is ever adopted.
+func (r *roleResource) createPlan(ctx context.Context, in misp.RoleInput) createPlan[misp.Role] {
+	name := ""
+	if in.Name != nil {
+		name = *in.Name
+	}
+	existedBefore := true
+	if before, err := rolesNamed(context.WithoutCancel(ctx), r.client, name); err == nil {
+		existedBefore = len(before) > 0
+	}
+	return createPlan[misp.Role]{
+		kind: "role", what: "role by name", scope: r.client.BaseURL(), attempts: r.attempts,
+		add: func(ctx context.Context) (*misp.Role, error) { return r.client.AddRole(ctx, in) },
+		id:  func(role *misp.Role) string { return role.ID.String() },
+		find: func(ctx context.Context) (*misp.Role, error, error) {
+			now, err := rolesNamed(ctx, r.client, name)
+			switch {
+			case err != nil:
+				return nil, nil, err
+			case len(now) == 0:
+				return nil, nil, nil
+			case existedBefore || len(now) > 1:
+				return nil, fmt.Errorf("found role %q (id %s), which existed before this apply tried to create it", name, now[0].ID), nil
+			}
+			return &now[0], nil, nil
+		},
+	}
+}
+
+// rolesNamed lists the roles with exactly this name (MISP's name filter is a LIKE pattern).
+func rolesNamed(ctx context.Context, c *misp.Client, name string) ([]misp.Role, error) {
+	roles, err := c.ListRoles(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	var out []misp.Role
+	for _, role := range roles {
+		if role.Name == name {
+			out = append(out, role)
+		}
+	}
+	return out, nil
 }
 
 func (r *roleResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -329,6 +381,9 @@ func (r *roleResource) Delete(ctx context.Context, req resource.DeleteRequest, r
 	}
 	// The client deletes with POST: with HTTP DELETE, MISP would delete a role its users still hold.
 	err := r.client.DeleteRole(ctx, id)
+	if err == nil || errors.Is(err, misp.ErrNotFound) {
+		releaseClaim(r.client, "role", id)
+	}
 	switch {
 	case err == nil:
 		if wasDefault {

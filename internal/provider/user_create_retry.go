@@ -5,95 +5,61 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
-	"net/http"
+	"strings"
 	"time"
-
-	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/misp-iac/terraform-provider-misp/internal/misp"
 )
 
-// userCreateAttempts bounds how often Create sends a user's add when the earlier attempts provably created
-// nothing. MISP's e-mail uniqueness makes this safe: before each repeat the provider looks the e-mail up,
-// adopting the user if an earlier attempt did create it, so a blip never ends in a duplicate account.
-const userCreateAttempts = 4
+// newNidsSid is a user's NIDS signature id as MISP itself would choose one (User::beforeSave: mt_rand between
+// 1,000,000 and 9,999,999). The provider chooses it when the configuration does not, so that it can recognise
+// the user its own lost add created: the marker of create_safely.go.
+func newNidsSid() int64 { return 1_000_000 + rand.Int64N(9_000_000) } // a marker, not a secret
 
-// userCreateBackoff is the pause before the n-th repeat (n from 1): n seconds with up to 50 % jitter.
-func userCreateBackoff(n int) time.Duration {
-	d := time.Duration(n) * time.Second
-	return d/2 + rand.N(d/2+1) // jitter needs no cryptographic randomness
-}
-
-// createOutcomeUnknown reports an add that may or may not have been applied, or that MISP refused only for
-// the moment: no answer arrived, a gateway answered in MISP's place, or MISP was unavailable or
-// rate-limiting. Any other answer is MISP's verdict on the request and is final.
-func createOutcomeUnknown(err error) bool {
-	var te *misp.TransportError
-	if errors.As(err, &te) {
-		return true
-	}
-	var apiErr *misp.APIError
-	if errors.As(err, &apiErr) {
-		switch apiErr.StatusCode {
-		case http.StatusTooManyRequests, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
-			return true
-		}
-	}
-	return false
-}
-
-// userCreateLostError is a creation whose outcome stayed unknown: the lookup failed, or every attempt
-// provably created nothing.
-type userCreateLostError struct {
-	err       error // the last add's error
-	lookupErr error // why the e-mail lookup failed; nil when it found no user
-	attempts  int
-}
-
-func (e *userCreateLostError) Error() string { return e.err.Error() }
-
-func (e *userCreateLostError) Unwrap() error { return e.err }
-
-// detail is the diagnostic detail for a creation described by attempted.
-func (e *userCreateLostError) detail(attempted string) string {
-	if e.lookupErr != nil {
-		return fmt.Sprintf("%s failed: %s\n\nThe provider then looked for the user by e-mail to avoid a duplicate, and %s",
-			attempted, e.err, e.lookupErr)
-	}
-	return fmt.Sprintf("%s failed: %s%s\n\nNo user with this e-mail exists in MISP, so nothing was created (%d attempts); apply again.",
-		attempted, e.err, errorHint(e.err), e.attempts)
-}
-
-// addUserSafely sends the add, and when its outcome is unknown looks the e-mail up: a user created by this
-// request is adopted (adopted = true), and when there is none the add is sent again, up to
-// userCreateAttempts times. MISP's refusals come back unchanged; an unresolved outcome is a
-// *userCreateLostError.
-func (r *userResource) addUserSafely(ctx context.Context, in misp.UserInput, email string) (*misp.User, bool, error) {
+// userCreatePlan is the safe creation of one user (create_safely.go). chosenSid reports a nids_sid the provider
+// chose (a strong marker); a configured one is weaker, so the user must also have been created after the first
+// attempt started (allowing for clock skew).
+func (r *userResource) userCreatePlan(in misp.UserInput, email string, chosenSid bool) createPlan[misp.User] {
 	started := time.Now()
-	for attempt := 1; ; attempt++ {
-		created, err := r.pd.client.AddUser(ctx, in)
-		if err == nil {
-			return created, false, nil
-		}
-		if !createOutcomeUnknown(err) {
-			return nil, false, err
-		}
-		tflog.Warn(ctx, "the outcome of the user creation is unknown; looking the user up by e-mail",
-			map[string]any{"error": err.Error(), "attempt": attempt})
-		found, ferr := r.adoptLostUser(ctx, email, started)
-		switch {
-		case ferr != nil:
-			return nil, false, &userCreateLostError{err: err, lookupErr: ferr, attempts: attempt}
-		case found != nil:
-			return found, true, nil
-		case attempt >= userCreateAttempts:
-			return nil, false, &userCreateLostError{err: err, attempts: attempt}
-		}
-		select {
-		case <-ctx.Done():
-			return nil, false, &userCreateLostError{err: err, attempts: attempt}
-		case <-time.After(userCreateBackoff(attempt)):
-		}
-		tflog.Debug(ctx, "no user was created; sending the creation again", map[string]any{"attempt": attempt + 1})
+	return createPlan[misp.User]{
+		kind: "user", what: "user by e-mail", scope: r.pd.client.BaseURL(), attempts: r.pd.maxAttempts,
+		add: func(ctx context.Context) (*misp.User, error) { return r.pd.client.AddUser(ctx, in) },
+		id:  func(u *misp.User) string { return u.ID.String() },
+		find: func(ctx context.Context) (*misp.User, error, error) {
+			entry, err := findUserByEmail(ctx, r.pd.client, email)
+			if errors.Is(err, errUserEmailNotFound) {
+				return nil, nil, nil
+			}
+			if err != nil {
+				return nil, nil, err
+			}
+			u := entry.User
+			myID := ""
+			if r.pd.me != nil {
+				myID = r.pd.me.User.ID.String()
+			}
+			const skew = 15 * time.Minute
+			mine := u.InvitedBy.String() == myID && in.NidsSid != nil && int64(u.NidsSid) == *in.NidsSid &&
+				(chosenSid || int64(u.DateCreated) >= started.Add(-skew).Unix())
+			if !mine {
+				return nil, fmt.Errorf("found user %s (id %s), created by user %s at %s, which this apply did not create",
+					u.Email, u.ID, u.InvitedBy, unixToRFC3339(u.DateCreated).ValueString()), nil
+			}
+			return &u, nil, nil
+		},
 	}
+}
+
+// emailSearchTerm is the part of an e-mail address to give MISP's e-mail filter, which reads a leading "!" as
+// NOT and "|" as OR and matches substrings: the longest run of the address without "|", its leading "!"s
+// dropped. The caller keeps only the exact address from what it matches.
+func emailSearchTerm(email string) string {
+	best := ""
+	for _, part := range strings.Split(email, "|") {
+		part = strings.TrimLeft(part, "!")
+		if len(part) > len(best) {
+			best = part
+		}
+	}
+	return best
 }

@@ -56,7 +56,7 @@ var errUserEmailNotFound = errors.New("no MISP user has this e-mail address")
 // findUserByEmail finds the user whose e-mail equals email, ignoring case as MISP does. MISP's
 // searchemail filter is a substring match, so the exact comparison happens here.
 func findUserByEmail(ctx context.Context, c *misp.Client, email string) (*misp.UserIndexEntry, error) {
-	entries, err := c.ListUsers(ctx, misp.UserFilter{Email: email})
+	entries, err := c.ListUsers(ctx, misp.UserFilter{Email: emailSearchTerm(email)})
 	if err != nil {
 		return nil, err
 	}

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -480,10 +479,21 @@ func (r *userResource) Create(ctx context.Context, req resource.CreateRequest, r
 	in := plan.createInput(password)
 	attempted := fmt.Sprintf("Creating MISP user %s", email)
 
+	// The nids_sid marks the user as this creation's (create_safely.go): chosen here unless configured.
+	chosenSid := in.NidsSid == nil
+	if chosenSid {
+		sid := newNidsSid()
+		in.NidsSid = &sid
+	}
 	tflog.Debug(ctx, "creating MISP user")
 	sent := sentFields(in)
-	created, adopted, err := r.addUserSafely(ctx, in, email)
-	var lost *userCreateLostError
+	if chosenSid {
+		delete(sent, "nids_sid")
+	}
+	created, adopted, err := r.userCreatePlan(in, email, chosenSid).run(ctx)
+	// From here on nothing is cut short by an interrupt: what MISP created ends up in state.
+	ctx = context.WithoutCancel(ctx)
+	var lost *createLostError
 	switch {
 	case errors.As(err, &lost):
 		resp.Diagnostics.AddError("Error creating MISP user", lost.detail(attempted))
@@ -560,33 +570,6 @@ func (r *userResource) answerRecord(ctx context.Context, created *misp.User, sta
 		return nil, false
 	}
 	return userRecordFromAnswer(ctx, r.pd.client, created)
-}
-
-// adoptLostUser looks for the user a creation with a lost answer may have made. It adopts the user only
-// if it was created by the provider's own account around the time of the request, never a pre-existing
-// account that merely shares the e-mail. It returns nil, nil when there is no such user.
-func (r *userResource) adoptLostUser(ctx context.Context, email string, started time.Time) (*misp.User, error) {
-	entry, err := findUserByEmail(ctx, r.pd.client, email)
-	if errors.Is(err, errUserEmailNotFound) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("that lookup failed too: %w", err)
-	}
-	u := entry.User
-	myID := ""
-	if r.pd.me != nil {
-		myID = r.pd.me.User.ID.String()
-	}
-	// Allow for clock skew between this machine and MISP.
-	const skew = 15 * time.Minute
-	if u.InvitedBy.String() != myID || int64(u.DateCreated) < started.Add(-skew).Unix() {
-		return nil, fmt.Errorf("found user %s (id %s), created by user %s at %s, which this request did not create. "+
-			"Import it (terraform import, or an import block with id %q) if it should be managed here",
-			u.Email, u.ID, u.InvitedBy, unixToRFC3339(u.DateCreated).ValueString(), u.Email)
-	}
-	tflog.Info(ctx, "adopting the user created by the request whose answer was lost", map[string]any{"id": u.ID.String()})
-	return &u, nil
 }
 
 // readBack refreshes m from MISP after a write (the write answers lack the names and, for edits, may
@@ -890,7 +873,9 @@ func (r *userResource) Delete(ctx context.Context, req resource.DeleteRequest, r
 	err := r.pd.client.DeleteUser(ctx, id)
 	if err != nil && !errors.Is(err, misp.ErrNotFound) {
 		addAPIError(&resp.Diagnostics, "Error deleting MISP user", fmt.Sprintf("Deleting user %s (id %s)", state.Email.ValueString(), id), err, nil)
+		return
 	}
+	releaseClaim(r.pd.client, "user", id)
 }
 
 // ImportState accepts a numeric user id or the user's e-mail address.
