@@ -169,24 +169,31 @@ func (r *Result) Output() string { return r.Stdout + r.Stderr }
 // caller leaks in. A non-zero exit is not an error (see Result.ExitCode); an error means terraform could
 // not be run.
 func (w *Workspace) Run(ctx context.Context, args ...string) (*Result, error) {
-	return w.run(ctx, 0, args)
+	return w.run(ctx, nil, args)
 }
 
-// RunInterrupted is Run with a Ctrl-C after the given time: SIGINT to terraform's whole process group (the
-// provider processes included), as a terminal sends it. Terraform then finishes what is under way and exits.
-func (w *Workspace) RunInterrupted(ctx context.Context, after time.Duration, args ...string) (*Result, error) {
-	return w.run(ctx, after, args)
+// RunInterrupted is Run with a Ctrl-C as soon as when() reports true (polled every 100 ms): SIGINT to
+// terraform's whole process group (the provider processes included), as a terminal sends it. Terraform then
+// finishes what is under way and exits.
+func (w *Workspace) RunInterrupted(ctx context.Context, when func() bool, args ...string) (*Result, error) {
+	return w.run(ctx, when, args)
 }
 
-func (w *Workspace) run(ctx context.Context, interruptAfter time.Duration, args []string) (*Result, error) {
+func (w *Workspace) run(ctx context.Context, interruptWhen func() bool, args []string) (*Result, error) {
 	if err := os.Remove(w.rssFile); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return nil, fmt.Errorf("reset RSS log: %w", err)
 	}
 	cmdCtx := ctx
-	if interruptAfter > 0 {
+	if interruptWhen != nil {
 		var cancel context.CancelFunc
-		cmdCtx, cancel = context.WithTimeout(ctx, interruptAfter)
+		cmdCtx, cancel = context.WithCancel(ctx)
 		defer cancel()
+		go func() {
+			for cmdCtx.Err() == nil && !interruptWhen() {
+				time.Sleep(100 * time.Millisecond)
+			}
+			cancel()
+		}()
 	}
 	cmd := exec.CommandContext(cmdCtx, w.Terraform, args...)
 	cmd.Dir = w.Dir
@@ -194,7 +201,7 @@ func (w *Workspace) run(ctx context.Context, interruptAfter time.Duration, args 
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	cmd.WaitDelay = 10 * time.Second
-	if interruptAfter > 0 {
+	if interruptWhen != nil {
 		cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 		cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGINT) }
 		cmd.WaitDelay = 2 * time.Minute

@@ -149,7 +149,7 @@ resource "misp_user" "base" {
   org_id  = "99999"
   role_id = misp_role.base.id
 }`),
-				ExpectError: catErr("Error creating MISP user", `MISP answered "Invalid organisation"`),
+				ExpectError: catErr("No such MISP organisation", "MISP has no organisation with id 99999"),
 			},
 			b.unchanged(base),
 			{
@@ -158,7 +158,7 @@ resource "misp_user" "base" {
   org_id  = misp_organisation.base.id
   role_id = "99999"
 }`),
-				ExpectError: catErr("Error creating MISP user", `MISP answered "Invalid role"`),
+				ExpectError: catErr("No such MISP role", "MISP has no role with id 99999"),
 			},
 			b.unchanged(base),
 			{

@@ -26,11 +26,12 @@ import (
 )
 
 var (
-	_ resource.Resource                   = (*organisationResource)(nil)
-	_ resource.ResourceWithConfigure      = (*organisationResource)(nil)
-	_ resource.ResourceWithImportState    = (*organisationResource)(nil)
-	_ resource.ResourceWithModifyPlan     = (*organisationResource)(nil)
-	_ resource.ResourceWithValidateConfig = (*organisationResource)(nil)
+	_ resource.ResourceWithConfigValidators = (*organisationResource)(nil)
+	_ resource.Resource                     = (*organisationResource)(nil)
+	_ resource.ResourceWithConfigure        = (*organisationResource)(nil)
+	_ resource.ResourceWithImportState      = (*organisationResource)(nil)
+	_ resource.ResourceWithModifyPlan       = (*organisationResource)(nil)
+	_ resource.ResourceWithValidateConfig   = (*organisationResource)(nil)
 )
 
 // NewOrganisationResource is the misp_organisation resource.
@@ -607,4 +608,9 @@ func organisationFromAPI(ctx context.Context, o *misp.Organisation) (organisatio
 		DateModified:       mispDatetimeToRFC3339(o.DateModified),
 		UserCount:          types.Int64Value(int64(o.UserCount)),
 	}, diags
+}
+
+// ConfigValidators refuses text MISP cannot store (misp_text.go).
+func (r *organisationResource) ConfigValidators(context.Context) []resource.ConfigValidator {
+	return []resource.ConfigValidator{mispTextValidator{}}
 }

@@ -25,9 +25,10 @@ import (
 )
 
 var (
-	_ resource.Resource                = (*roleResource)(nil)
-	_ resource.ResourceWithConfigure   = (*roleResource)(nil)
-	_ resource.ResourceWithImportState = (*roleResource)(nil)
+	_ resource.ResourceWithConfigValidators = (*roleResource)(nil)
+	_ resource.Resource                     = (*roleResource)(nil)
+	_ resource.ResourceWithConfigure        = (*roleResource)(nil)
+	_ resource.ResourceWithImportState      = (*roleResource)(nil)
 )
 
 // NewRoleResource is the misp_role resource.
@@ -489,4 +490,9 @@ func parseMaxExecutionTime(s string) (int64, bool) {
 	}
 	n, err := strconv.ParseInt(s, 10, 64)
 	return n, err == nil
+}
+
+// ConfigValidators refuses text MISP cannot store (misp_text.go).
+func (r *roleResource) ConfigValidators(context.Context) []resource.ConfigValidator {
+	return []resource.ConfigValidator{mispTextValidator{}}
 }

@@ -5,8 +5,11 @@ import (
 	"encoding/json"
 	"fmt"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/misp-iac/terraform-provider-misp/internal/misp"
 )
@@ -85,4 +88,81 @@ func userRecordFromAnswer(ctx context.Context, c *misp.Client, u *misp.User) (*u
 	}
 	sid := idString(u.ServerID)
 	return &userRecord{User: *u, OrgName: orgName, RoleName: role.Name, ServerID: &sid}, true
+}
+
+// userViewOnlyField is an attribute the users index lacks: Read serves it from the view only when Create or
+// Update recorded that the configuration manages it.
+type userViewOnlyField struct {
+	name      string
+	model     func(*userResourceModel) attr.Value
+	unset     func(*userResourceModel) // makes the attribute read as never seen
+	sensitive bool
+}
+
+var userViewOnlyFields = []userViewOnlyField{
+	{"notification_daily", func(m *userResourceModel) attr.Value { return m.NotificationDaily },
+		func(m *userResourceModel) { m.NotificationDaily = types.BoolNull() }, false},
+	{"notification_weekly", func(m *userResourceModel) attr.Value { return m.NotificationWeekly },
+		func(m *userResourceModel) { m.NotificationWeekly = types.BoolNull() }, false},
+	{"notification_monthly", func(m *userResourceModel) attr.Value { return m.NotificationMonthly },
+		func(m *userResourceModel) { m.NotificationMonthly = types.BoolNull() }, false},
+	{"external_auth_required", func(m *userResourceModel) attr.Value { return m.ExternalAuthRequired },
+		func(m *userResourceModel) { m.ExternalAuthRequired = types.BoolNull() }, false},
+	{"external_auth_key", func(m *userResourceModel) attr.Value { return m.ExternalAuthKey },
+		func(m *userResourceModel) { m.ExternalAuthKey = userStringValue{StringValue: types.StringNull()} }, true},
+}
+
+// unverifiedViewOnly lists the attributes the configuration now manages that the last refresh could not see:
+// it came from the users index (the configuration did not manage them at the last apply).
+func unverifiedViewOnly(ctx context.Context, private privateGetter, config *userResourceModel) []userViewOnlyField {
+	if !readFromIndex(ctx, private) {
+		return nil
+	}
+	var out []userViewOnlyField
+	for _, f := range userViewOnlyFields {
+		if known(f.model(config)) {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// planViewOnlyDrift compares what the configuration newly manages with the user's view: a difference is drift
+// the refresh could not show, so an update is planned (date_modified unknown) and a warning names each
+// attribute; Update then sends them (sendUnverified). A view that cannot be read plans the update as well.
+func (r *userResource) planViewOnlyDrift(ctx context.Context, id string, fields []userViewOnlyField,
+	state userResourceModel, plan *userResourceModel, diags *diag.Diagnostics,
+) {
+	rec, err := readUser(ctx, r.pd.client, id)
+	if err != nil {
+		plan.DateModified = types.StringUnknown()
+		diags.AddWarning("Could not compare the user with MISP",
+			fmt.Sprintf("The configuration now manages attributes of user %s that MISP's users index lacks, and reading the "+
+				"user's view failed (%s), so this apply sends them.", id, err))
+		return
+	}
+	fresh := state
+	fresh.setFromRecord(rec, state)
+	for _, f := range fields {
+		if f.model(&fresh).Equal(f.model(plan)) {
+			continue
+		}
+		plan.DateModified = types.StringUnknown()
+		if f.sensitive {
+			diags.AddAttributeWarning(path.Root(f.name), "Drift in an attribute the refresh could not see",
+				fmt.Sprintf("%s in MISP differs from the configuration (the value is sensitive and not shown). The last refresh "+
+					"read the users index, which lacks it; this apply sets the configured value.", f.name))
+			continue
+		}
+		diags.AddAttributeWarning(path.Root(f.name), "Drift in an attribute the refresh could not see",
+			fmt.Sprintf("MISP has %s = %s, which the last refresh could not show (MISP's users index lacks it): this apply "+
+				"sets it to %s.", f.name, f.model(&fresh), f.model(plan)))
+	}
+}
+
+// sendUnverified makes Update send the attributes the last refresh could not see, whatever the state says.
+func sendUnverified(prior *userResourceModel, fields []userViewOnlyField) {
+	for _, f := range fields {
+		f.unset(prior)
+	}
 }

@@ -28,11 +28,12 @@ import (
 )
 
 var (
-	_ resource.Resource                   = (*userResource)(nil)
-	_ resource.ResourceWithConfigure      = (*userResource)(nil)
-	_ resource.ResourceWithImportState    = (*userResource)(nil)
-	_ resource.ResourceWithModifyPlan     = (*userResource)(nil)
-	_ resource.ResourceWithValidateConfig = (*userResource)(nil)
+	_ resource.ResourceWithConfigValidators = (*userResource)(nil)
+	_ resource.Resource                     = (*userResource)(nil)
+	_ resource.ResourceWithConfigure        = (*userResource)(nil)
+	_ resource.ResourceWithImportState      = (*userResource)(nil)
+	_ resource.ResourceWithModifyPlan       = (*userResource)(nil)
+	_ resource.ResourceWithValidateConfig   = (*userResource)(nil)
 )
 
 // NewUserResource is the misp_user resource.
@@ -313,6 +314,17 @@ func (r *userResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 				me.User.Email, myOrg, me.Organisation.Name, config.OrgID.ValueString(), myOrg))
 	}
 	roleChanging := creating || !plan.RoleID.Equal(state.RoleID)
+	orgChanging := creating || !plan.OrgID.Equal(state.OrgID)
+	if !r.orgAdminCaller() {
+		changedOrg, changedRole := types.StringNull(), types.StringNull()
+		if orgChanging && !config.OrgID.IsNull() {
+			changedOrg = plan.OrgID
+		}
+		if roleChanging && !config.RoleID.IsNull() {
+			changedRole = plan.RoleID
+		}
+		r.checkReferences(ctx, changedOrg, changedRole, false, &resp.Diagnostics)
+	}
 	if r.orgAdminCaller() && known(plan.RoleID) && roleChanging {
 		r.checkRoleForOrgAdmin(ctx, plan.RoleID.ValueString(), &resp.Diagnostics)
 	}
@@ -342,6 +354,9 @@ func (r *userResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 		}
 		if changed(plan.TOTPResetVersion, state.TOTPResetVersion) {
 			plan.TOTPEnabled = types.BoolUnknown()
+		}
+		if fields := unverifiedViewOnly(ctx, req.Private, &config); len(fields) > 0 {
+			r.planViewOnlyDrift(ctx, state.ID.ValueString(), fields, state, &plan, &resp.Diagnostics)
 		}
 	}
 
@@ -389,6 +404,53 @@ func (r *userResource) checkRoleForOrgAdmin(ctx context.Context, roleID string, 
 	diags.AddAttributeError(path.Root("role_id"), "Role not allowed for this API key",
 		fmt.Sprintf("Role %s (%s) is %s. The provider's API key belongs to an org admin, and MISP refuses (HTTP 500) to let "+
 			"an org admin assign such a role. Choose another role or use a site admin's key.", roleID, role.Name, strings.Join(why, ", ")))
+}
+
+// checkReferences refuses an organisation or role id that does not exist: MISP refuses it on add, but an edit
+// saves it, leaving a user in no organisation, or with no role and so no API access. At plan time the cached
+// indexes answer (one listing per command); before an edit, fresh reads do. A lookup that fails for another
+// reason than "not found" checks nothing (MISP decides).
+func (r *userResource) checkReferences(ctx context.Context, orgID, roleID types.String, fresh bool, diags *diag.Diagnostics) {
+	c := r.pd.client
+	type ref struct {
+		attr, kind, harm string
+		id               types.String
+		lookup           func(context.Context, string) error
+	}
+	refs := []ref{
+		{"org_id", "organisation", "in no organisation", orgID, func(ctx context.Context, id string) error {
+			if fresh {
+				_, err := c.GetOrganisation(ctx, id)
+				return err
+			}
+			_, err := c.CachedOrganisation(ctx, id)
+			return err
+		}},
+		{"role_id", "role", "without a role, and so without API access", roleID, func(ctx context.Context, id string) error {
+			if fresh {
+				_, err := c.GetRole(ctx, id)
+				return err
+			}
+			_, err := c.CachedRole(ctx, id)
+			return err
+		}},
+	}
+	for _, ref := range refs {
+		if !known(ref.id) {
+			continue
+		}
+		id := ref.id.ValueString()
+		err := ref.lookup(ctx, id)
+		switch {
+		case errors.Is(err, misp.ErrNotFound):
+			diags.AddAttributeError(path.Root(ref.attr), fmt.Sprintf("No such MISP %s", ref.kind),
+				fmt.Sprintf("MISP has no %s with id %s (MISP refuses it for a new user, and stores it for an existing one, "+
+					"leaving the account %s). Use the id of an existing %s, for instance a reference such as "+
+					"misp_%s.example.id.", ref.kind, id, ref.harm, ref.kind, ref.kind))
+		case err != nil:
+			tflog.Debug(ctx, "reference check skipped", map[string]any{"attribute": ref.attr, "error": err.Error()})
+		}
+	}
 }
 
 // checkSyncRole reports a server_id that MISP would silently reset to 0.
@@ -737,6 +799,11 @@ func (r *userResource) Update(ctx context.Context, req resource.UpdateRequest, r
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	// Before recordReadPlan: the request's and the response's private state are one object.
+	prior := state
+	var config userResourceModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	sendUnverified(&prior, unverifiedViewOnly(ctx, req.Private, &config))
 	recordReadPlan(ctx, req.Config, resp.Private, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
@@ -745,7 +812,7 @@ func (r *userResource) Update(ctx context.Context, req resource.UpdateRequest, r
 	email := plan.Email.ValueString()
 	ctx = tflog.SetField(tflog.SetField(ctx, "id", id), "email", email)
 
-	in, n := plan.updateInput(state, &resp.Diagnostics)
+	in, n := plan.updateInput(prior, &resp.Diagnostics)
 	if changed(plan.PasswordWOVersion, state.PasswordWOVersion) {
 		if !known(password) {
 			resp.Diagnostics.AddAttributeError(path.Root("password_wo"), "Missing password",
@@ -795,6 +862,21 @@ func (r *userResource) Update(ctx context.Context, req resource.UpdateRequest, r
 			return
 		}
 		progress.TOTPResetVersion = plan.TOTPResetVersion
+	}
+	if in.OrgID != nil || in.RoleID != nil {
+		// The organisation or role may have gone since the plan.
+		orgRef, roleRef := types.StringNull(), types.StringNull()
+		if in.OrgID != nil {
+			orgRef = types.StringValue(*in.OrgID)
+		}
+		if in.RoleID != nil {
+			roleRef = types.StringValue(*in.RoleID)
+		}
+		r.checkReferences(ctx, orgRef, roleRef, true, &resp.Diagnostics)
+		if resp.Diagnostics.HasError() {
+			fail()
+			return
+		}
 	}
 	if n > 0 {
 		if r.orgAdminCaller() && in.Email == nil {
@@ -961,4 +1043,9 @@ func (m *userResourceModel) setFromRecord(rec *userRecord, prior userResourceMod
 	if m.Authkey.IsUnknown() {
 		m.Authkey = types.StringNull()
 	}
+}
+
+// ConfigValidators refuses text MISP cannot store (misp_text.go).
+func (r *userResource) ConfigValidators(context.Context) []resource.ConfigValidator {
+	return []resource.ConfigValidator{mispTextValidator{}}
 }

@@ -750,11 +750,11 @@ func TestAccUser_badInput(t *testing.T) {
 			},
 			{
 				Config:      env.Config(user(fmt.Sprintf("  email = %q\n  org_id = \"999\"", fresh))),
-				ExpectError: userErrRe("Error creating MISP user", `MISP answered "Invalid organisation"`),
+				ExpectError: userErrRe("No such MISP organisation", "MISP has no organisation with id 999"),
 			},
 			{
 				Config:      env.Config(user(fmt.Sprintf("  email = %q\n  role_id = \"999\"", fresh))),
-				ExpectError: userErrRe("Error creating MISP user", `MISP answered "Invalid role"`),
+				ExpectError: userErrRe("No such MISP role", "MISP has no role with id 999", "without API access"),
 			},
 			{
 				Config:      env.Config(user(fmt.Sprintf("  email = %q\n  role_id = \"3\"\n  server_id = \"2\"", fresh))),
