@@ -11,26 +11,16 @@ import (
 	"github.com/misp-iac/terraform-provider-misp/internal/fakemisp"
 )
 
-// Creations whose answer is lost never take over, share or duplicate an object (create_safely.go). These need
-// injected faults; the behaviour without faults (MISP's own refusals) is covered on both targets elsewhere.
-
-// addFault is a PreConfig that injects one fault rule.
-func addFault(env *accEnv, f fakemisp.Fault) func() {
-	return func() {
-		env.Fake.ClearFaults()
-		env.Fake.ResetCounters()
-		env.Fake.AddFault(f)
-	}
-}
+// Creations whose answer is lost never take over, share or duplicate an object (create_safely.go). The faults
+// come from a proxy in front of MISP (faultproxy_test.go), so these run on the emulator and on a real MISP.
 
 // verifyStep checks MISP and the state after a step that expected an error (whose own Check does not run).
 func verifyStep(check resource.TestCheckFunc) resource.TestStep {
 	return resource.TestStep{RefreshState: true, ExpectNonEmptyPlan: true, Check: check}
 }
 
-// oneNamed checks that exactly one object of an emulator list has this name.
+// oneNamed checks that exactly one object of a MISP list has this name.
 func oneNamed(list func() []map[string]any, name string) resource.TestCheckFunc {
-	const want = 1
 	return func(*terraform.State) error {
 		n := 0
 		for _, o := range list() {
@@ -38,8 +28,8 @@ func oneNamed(list func() []map[string]any, name string) resource.TestCheckFunc 
 				n++
 			}
 		}
-		if n != want {
-			return fmt.Errorf("%d objects named %q in MISP, want %d", n, name, want)
+		if n != 1 {
+			return fmt.Errorf("%d objects named %q in MISP, want exactly 1", n, name)
 		}
 		return nil
 	}
@@ -51,12 +41,11 @@ func oneNamed(list func() []map[string]any, name string) resource.TestCheckFunc 
 func TestAccCreateSafety_neverTakesOverAnExistingAccount(t *testing.T) {
 	t.Parallel()
 	env := newAccEnv(t)
-	env.RequireEmulator(t, needsFaults)
 	ui := env.UI(t)
+	proxy := env.FaultProxy(t)
 	email := randomName("colleague") + "@example.org"
 	colleague, _ := ui.CreateUser(map[string]any{"email": email})
 	for _, sid := range []string{"", "  nids_sid = 4242424\n"} {
-		cfg := env.Config(fmt.Sprintf("resource \"misp_user\" \"test\" {\n  email = %q\n%s}\n", email, sid))
 		resource.Test(t, resource.TestCase{
 			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 			CheckDestroy: func(*terraform.State) error {
@@ -66,8 +55,10 @@ func TestAccCreateSafety_neverTakesOverAnExistingAccount(t *testing.T) {
 				return nil
 			},
 			Steps: []resource.TestStep{{
-				PreConfig:   addFault(env, fakemisp.Fault{Pattern: "POST /admin/users/add", Kind: fakemisp.FaultError, Status: 502, Count: 1}),
-				Config:      cfg,
+				PreConfig: func() {
+					proxy.Set(fakemisp.Fault{Pattern: "POST /admin/users/add", Kind: fakemisp.FaultError, Status: 502, Count: 1})
+				},
+				Config:      proxy.Config(env, fmt.Sprintf("resource \"misp_user\" \"test\" {\n  email = %q\n%s}\n", email, sid)),
 				ExpectError: diagRe("Error creating MISP user", "found user "+email, "which this apply did not create", "not taken over", "import it"),
 			}},
 		})
@@ -80,30 +71,34 @@ func TestAccCreateSafety_neverTakesOverAnExistingAccount(t *testing.T) {
 func TestAccCreateSafety_neverOwnedTwice(t *testing.T) {
 	t.Parallel()
 	env := newAccEnv(t)
-	env.RequireEmulator(t, needsFaults)
 	ui := env.UI(t)
+	proxy := env.FaultProxy(t)
 	for _, sid := range []string{"", "  nids_sid = 4242424\n"} {
 		email := randomName("twice") + "@example.org"
-		cfg := env.Config(fmt.Sprintf("resource \"misp_user\" \"a\" {\n  email = %[1]q\n%[2]s}\n\nresource \"misp_user\" \"b\" {\n  email = %[1]q\n%[2]s}\n", email, sid))
+		cfg := proxy.Config(env, fmt.Sprintf("resource \"misp_user\" \"a\" {\n  email = %[1]q\n%[2]s}\n\nresource \"misp_user\" \"b\" {\n  email = %[1]q\n%[2]s}\n", email, sid))
 		resource.Test(t, resource.TestCase{
 			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 			CheckDestroy:             usersWithEmail(ui, email, 0),
-			Steps: []resource.TestStep{{
-				PreConfig:   addFault(env, fakemisp.Fault{Pattern: "POST /admin/users/add", Kind: fakemisp.FaultLostResponse, Count: 2}),
-				Config:      cfg,
-				ExpectError: diagRe("Error creating MISP user", "not taken over"),
-			}, verifyStep(resource.ComposeTestCheckFunc(usersWithEmail(ui, email, 1), func(s *terraform.State) error {
-				n := 0
-				for _, rs := range s.RootModule().Resources {
-					if rs.Type == "misp_user" {
-						n++
+			Steps: []resource.TestStep{
+				{
+					PreConfig: func() {
+						proxy.Set(fakemisp.Fault{Pattern: "POST /admin/users/add", Kind: fakemisp.FaultLostResponse, Count: 2})
+					},
+					Config:      cfg,
+					ExpectError: diagRe("Error creating MISP user", "not taken over"),
+				},
+				verifyStep(resource.ComposeTestCheckFunc(usersWithEmail(ui, email, 1), func(s *terraform.State) error {
+					n := 0
+					for _, rs := range s.RootModule().Resources {
+						if rs.Type == "misp_user" {
+							n++
+						}
 					}
-				}
-				if n != 1 {
-					return fmt.Errorf("%d misp_user resources in state hold the one account, want exactly 1", n)
-				}
-				return nil
-			})),
+					if n != 1 {
+						return fmt.Errorf("%d misp_user resources in state hold the one account, want exactly 1", n)
+					}
+					return nil
+				})),
 			},
 		})
 	}
@@ -114,30 +109,27 @@ func TestAccCreateSafety_neverOwnedTwice(t *testing.T) {
 func TestAccCreateSafety_organisationsAndRoles(t *testing.T) {
 	t.Parallel()
 	env := newAccEnv(t)
-	env.RequireEmulator(t, needsFaults)
 	ui := env.UI(t)
+	proxy := env.FaultProxy(t)
 	name := randomName("lost")
 	taken := randomName("taken")
 	ui.CreateOrganisation(map[string]any{"name": taken})
 	ui.CreateRole(map[string]any{"name": taken})
-	both := env.Config(fmt.Sprintf("resource \"misp_organisation\" \"test\" {\n  name = %[1]q\n}\n\nresource \"misp_role\" \"test\" {\n  name = %[1]q\n}\n", name))
-	lost := func(pattern string) func() {
-		return addFault(env, fakemisp.Fault{Pattern: pattern, Kind: fakemisp.FaultLostResponse, Count: 1})
+	both := proxy.Config(env, fmt.Sprintf("resource \"misp_organisation\" \"test\" {\n  name = %[1]q\n}\n\nresource \"misp_role\" \"test\" {\n  name = %[1]q\n}\n", name))
+	lost := func(pattern string) fakemisp.Fault {
+		return fakemisp.Fault{Pattern: pattern, Kind: fakemisp.FaultLostResponse, Count: 1}
 	}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				PreConfig: func() {
-					lost("POST /admin/organisations/add")()
-					env.Fake.AddFault(fakemisp.Fault{Pattern: "POST /admin/roles/add", Kind: fakemisp.FaultLostResponse, Count: 1})
-				},
-				Config: both,
+				PreConfig: func() { proxy.Set(lost("POST /admin/organisations/add"), lost("POST /admin/roles/add")) },
+				Config:    both,
 				Check: resource.ComposeTestCheckFunc(
-					oneNamed(env.Fake.Organisations, name),
-					oneNamed(env.Fake.Roles, name),
+					oneNamed(ui.Organisations, name),
+					oneNamed(ui.Roles, name),
 					func(*terraform.State) error {
-						if n := env.Fake.Count("POST /admin/organisations/add") + env.Fake.Count("POST /admin/roles/add"); n != 2 {
+						if n := proxy.Count("POST /admin/organisations/add") + proxy.Count("POST /admin/roles/add"); n != 2 {
 							return fmt.Errorf("%d adds, want 2: an adopted object must not be created again", n)
 						}
 						return nil
@@ -146,19 +138,19 @@ func TestAccCreateSafety_organisationsAndRoles(t *testing.T) {
 			},
 			{
 				// A role of that name existed before: the lost add (MISP refused it) finds that role and leaves it.
-				PreConfig:   lost("POST /admin/roles/add"),
+				PreConfig:   func() { proxy.Set(lost("POST /admin/roles/add")) },
 				Config:      both + fmt.Sprintf("\nresource \"misp_role\" \"taken\" {\n  name = %q\n}\n", taken),
 				ExpectError: diagRe("Error creating MISP role", "which existed before this apply tried to create it", "not taken over"),
 			},
-			verifyStep(oneNamed(env.Fake.Roles, taken)),
+			verifyStep(oneNamed(ui.Roles, taken)),
 			{
 				// An organisation of that name existed before: the lost add finds nothing with its uuid, sends the add
 				// again, and MISP's own refusal is what the user reads.
-				PreConfig:   lost("POST /admin/organisations/add"),
+				PreConfig:   func() { proxy.Set(lost("POST /admin/organisations/add")) },
 				Config:      both + fmt.Sprintf("\nresource \"misp_organisation\" \"taken\" {\n  name = %q\n}\n", taken),
 				ExpectError: diagRe("Error creating MISP organisation", "An organisation with this name already exists"),
 			},
-			verifyStep(oneNamed(env.Fake.Organisations, taken)),
+			verifyStep(oneNamed(ui.Organisations, taken)),
 		},
 	})
 }
@@ -168,21 +160,25 @@ func TestAccCreateSafety_organisationsAndRoles(t *testing.T) {
 func TestAccCreateSafety_emailStartingWithBang(t *testing.T) {
 	t.Parallel()
 	env := newAccEnv(t)
-	env.RequireEmulator(t, needsFaults)
 	ui := env.UI(t)
+	proxy := env.FaultProxy(t)
 	email := "!" + randomName("bang") + "@example.org"
-	cfg := env.Config(fmt.Sprintf("resource \"misp_user\" \"test\" {\n  email = %q\n}\n", email))
+	cfg := proxy.Config(env, fmt.Sprintf("resource \"misp_user\" \"test\" {\n  email = %q\n}\n", email))
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             usersWithEmail(ui, email, 0),
 		Steps: []resource.TestStep{
 			{
-				PreConfig: addFault(env, fakemisp.Fault{Pattern: "POST /admin/users/add", Kind: fakemisp.FaultLostResponse, Count: 1}),
-				Config:    cfg,
-				Check:     usersWithEmail(ui, email, 1),
+				PreConfig: func() {
+					proxy.Set(fakemisp.Fault{Pattern: "POST /admin/users/add", Kind: fakemisp.FaultLostResponse, Count: 1})
+				},
+				Config: cfg,
+				Check:  usersWithEmail(ui, email, 1),
 			},
-			{ResourceName: userAddr, ImportState: true, ImportStateId: email, ImportStateVerify: true,
-				ImportStateVerifyIgnore: []string{"store_authkey", "authkey", "notify", "password_reset_version", "totp_reset_version", "password_wo_version"}},
+			{
+				ResourceName: userAddr, ImportState: true, ImportStateId: email, ImportStateVerify: true,
+				ImportStateVerifyIgnore: []string{"store_authkey", "authkey", "notify", "password_reset_version", "totp_reset_version", "password_wo_version"},
+			},
 		},
 	})
 }
@@ -192,37 +188,33 @@ func TestAccCreateSafety_emailStartingWithBang(t *testing.T) {
 func TestAccCreateSafety_retryAfterAndMaxRetries(t *testing.T) {
 	t.Parallel()
 	env := newAccEnv(t)
-	env.RequireEmulator(t, needsFaults)
 	ui := env.UI(t)
+	proxy := env.FaultProxy(t)
 	email := randomName("ratelimited") + "@example.org"
 	user := fmt.Sprintf("resource \"misp_user\" \"test\" {\n  email = %q\n}\n", email)
-	oneAttempt := fmt.Sprintf("provider \"misp\" {\n  url         = %q\n  api_key     = %q\n  max_retries = 1\n}\n", env.URL, testAdminKey)
-	rateLimited := addFault(env, fakemisp.Fault{Pattern: "POST /admin/users/add", Kind: fakemisp.FaultRateLimit, RetryAfter: 3, Count: 1})
+	rateLimited := func() {
+		proxy.Set(fakemisp.Fault{Pattern: "POST /admin/users/add", Kind: fakemisp.FaultRateLimit, RetryAfter: 3, Count: 1})
+	}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             usersWithEmail(ui, email, 0),
 		Steps: []resource.TestStep{
 			{
 				PreConfig:   rateLimited,
-				Config:      oneAttempt + user,
+				Config:      proxy.ProviderBlock(env, "  max_retries = 1\n") + user,
 				ExpectError: diagRe("Error creating MISP user", "HTTP 429", "looked up after each of 1 attempts"),
 			},
 			verifyStep(func(*terraform.State) error {
-				if n := env.Fake.Count("POST /admin/users/add"); n != 1 {
+				if n := proxy.Count("POST /admin/users/add"); n != 1 {
 					return fmt.Errorf("%d adds with max_retries = 1, want 1", n)
 				}
 				return nil
 			}),
 			{
 				PreConfig: rateLimited,
-				Config:    env.Config(user),
+				Config:    proxy.Config(env, user),
 				Check: resource.ComposeTestCheckFunc(usersWithEmail(ui, email, 1), func(*terraform.State) error {
-					var adds []time.Time
-					for _, r := range env.Fake.Requests() {
-						if r.Endpoint == "POST /admin/users/add" {
-							adds = append(adds, r.Time)
-						}
-					}
+					adds := proxy.Times("POST /admin/users/add")
 					if len(adds) != 2 {
 						return fmt.Errorf("%d adds, want 2", len(adds))
 					}

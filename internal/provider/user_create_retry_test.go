@@ -17,26 +17,26 @@ import (
 func TestAccUser_createRetriedWhenNothingCreated(t *testing.T) {
 	t.Parallel()
 	env := newAccEnv(t)
-	env.RequireEmulator(t, needsFaults)
+	ui := env.UI(t)
+	proxy := env.FaultProxy(t)
 	suffix := strings.ToLower(randomName("retry"))
 	cfg := func(name string) string {
-		return env.Config(fmt.Sprintf("resource \"misp_user\" %q {\n  email = %q\n}\n", name, name+"-"+suffix+"@example.org"))
+		return proxy.Config(env, fmt.Sprintf("resource \"misp_user\" %q {\n  email = %q\n}\n", name, name+"-"+suffix+"@example.org"))
 	}
 	fault := func(kind fakemisp.FaultKind, status, count int) func() {
 		return func() {
-			env.Fake.ResetCounters()
-			env.Fake.AddFault(fakemisp.Fault{Pattern: "POST /admin/users/add", Kind: kind, Status: status, Count: count})
+			proxy.Set(fakemisp.Fault{Pattern: "POST /admin/users/add", Kind: kind, Status: status, Count: count})
 		}
 	}
 	exactlyOne := func(name string, adds int) resource.TestCheckFunc {
 		return func(*terraform.State) error {
-			if n := userCountByEmail(env.Fake, name+"-"+suffix+"@example.org"); n != 1 {
+			if n := len(ui.UsersByEmail(name + "-" + suffix + "@example.org")); n != 1 {
 				return fmt.Errorf("%d users %s, want exactly 1", n, name)
 			}
-			if got := env.Fake.Count("POST /admin/users/add"); got != adds {
+			if got := proxy.Count("POST /admin/users/add"); got != adds {
 				return fmt.Errorf("%d add requests, want %d", got, adds)
 			}
-			env.Fake.ClearFaults()
+			proxy.Clear()
 			return nil
 		}
 	}
@@ -53,9 +53,8 @@ func TestAccUser_createRetriedWhenNothingCreated(t *testing.T) {
 			},
 			{
 				PreConfig: func() {
-					env.Fake.ClearFaults()
-					env.Fake.ResetCounters()
-					if n := userCountByEmail(env.Fake, "down-"+suffix+"@example.org"); n != 0 {
+					proxy.Set()
+					if n := len(ui.UsersByEmail("down-" + suffix + "@example.org")); n != 0 {
 						t.Fatalf("%d users after the failed creation, want none", n)
 					}
 				},

@@ -17,7 +17,8 @@ import (
 func TestAccUser_refreshFromIndex(t *testing.T) {
 	t.Parallel()
 	env := newAccEnv(t)
-	env.RequireEmulator(t, needsCounters)
+	ui := env.UI(t)
+	proxy := env.FaultProxy(t) // counts the provider's requests, on both targets
 	suffix := strings.ToLower(randomName("idx"))
 	email := func(i int) string { return fmt.Sprintf("idx%d-%s@example.org", i, suffix) }
 	plain := ""
@@ -25,25 +26,24 @@ func TestAccUser_refreshFromIndex(t *testing.T) {
 		plain += fmt.Sprintf("resource \"misp_user\" \"u%d\" {\n  email   = %q\n  role_id = \"3\"\n}\n\n", i, email(i))
 	}
 	notified := fmt.Sprintf("resource \"misp_user\" \"notified\" {\n  email              = %q\n  notification_daily = true\n}\n", "notified-"+suffix+"@example.org")
-	config := env.Config(plain, notified)
-	fake := env.Fake
+	config := proxy.Config(env, plain, notified)
 	counts := func(want map[string]int) func() {
 		return func() {
-			got := fake.Counters()
+			got := proxy.Counters()
 			for ep, n := range want {
 				if got[ep] != n {
 					t.Errorf("%s: %d requests, want %d (all: %v)", ep, got[ep], n, got)
 				}
 			}
-			fake.ResetCounters()
+			proxy.ResetCounts()
 		}
 	}
 	idOf := func(e string) string {
-		u, ok := fake.UserByEmail(e)
-		if !ok {
-			t.Fatalf("user %s not in the emulator", e)
+		users := ui.UsersByEmail(e)
+		if len(users) != 1 {
+			t.Fatalf("%d users %s in MISP, want 1", len(users), e)
 		}
-		return fmt.Sprint(u["id"])
+		return fmt.Sprint(users[0]["id"])
 	}
 	var importedID string
 
@@ -51,11 +51,11 @@ func TestAccUser_refreshFromIndex(t *testing.T) {
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				PreConfig: fake.ResetCounters,
+				PreConfig: proxy.ResetCounts,
 				Config:    config,
 				// Six adds; the post-create edit of notification_daily (MISP ignores it on add) is read back.
 				Check: func(*terraform.State) error {
-					got := fake.Counters()
+					got := proxy.Counters()
 					if got["POST /admin/users/add"] != 6 || got["POST /admin/users/edit/{id}"] != 1 || got["GET /admin/users/view/{id}"] != 1 {
 						return fmt.Errorf("create: requests %v, want 6 adds, 1 edit and 1 view", got)
 					}
@@ -65,7 +65,7 @@ func TestAccUser_refreshFromIndex(t *testing.T) {
 			{
 				// No change: one listing serves the five plain users, a view the notified one (plus the filtered
 				// listing that finds its server_id, which the view lacks).
-				PreConfig: fake.ResetCounters,
+				PreConfig: proxy.ResetCounts,
 				Config:    config,
 				PlanOnly:  true,
 			},
@@ -73,12 +73,8 @@ func TestAccUser_refreshFromIndex(t *testing.T) {
 				PreConfig: func() {
 					counts(map[string]int{"GET /admin/users/index": 2, "GET /admin/users/view/{id}": 1})()
 					// Drift the index carries, and drift only the view carries.
-					if err := fake.UpdateUser(idOf(email(2)), map[string]any{"role_id": 4}); err != nil {
-						t.Fatal(err)
-					}
-					if err := fake.UpdateUser(idOf("notified-"+suffix+"@example.org"), map[string]any{"notification_daily": false}); err != nil {
-						t.Fatal(err)
-					}
+					ui.UpdateUser(idOf(email(2)), map[string]any{"role_id": "4"})
+					ui.UpdateUser(idOf("notified-"+suffix+"@example.org"), map[string]any{"notification_daily": false})
 				},
 				Config: config,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
@@ -90,23 +86,19 @@ func TestAccUser_refreshFromIndex(t *testing.T) {
 			{
 				// An imported user has no record of its configuration: it is read with a view.
 				PreConfig: func() {
-					id, _, err := fake.CreateUser(map[string]any{"email": "imported-" + suffix + "@example.org"})
-					if err != nil {
-						t.Fatal(err)
-					}
-					importedID = id
+					importedID, _ = ui.CreateUser(map[string]any{"email": "imported-" + suffix + "@example.org"})
 				},
 				Config: config + fmt.Sprintf("\nimport {\n  to = misp_user.imported\n  id = %q\n}\n\nresource \"misp_user\" \"imported\" {\n  email = %q\n}\n",
 					"imported-"+suffix+"@example.org", "imported-"+suffix+"@example.org"),
 			},
 			{
-				PreConfig: fake.ResetCounters,
+				PreConfig: proxy.ResetCounts,
 				Config:    config + fmt.Sprintf("\nresource \"misp_user\" \"imported\" {\n  email = %q\n}\n", "imported-"+suffix+"@example.org"),
 				PlanOnly:  true,
 			},
 			{
 				PreConfig: func() {
-					got := fake.Counters()
+					got := proxy.Counters()
 					if got["GET /admin/users/index"] != 3 || got["GET /admin/users/view/{id}"] != 2 {
 						t.Errorf("plan with an imported user %s: %v, want 2 views (notified, imported), each with its filtered listing, and 1 full listing", importedID, got)
 					}

@@ -468,12 +468,13 @@ func TestAccUser_passwordAndResets(t *testing.T) {
 	t.Parallel()
 	env := newAccEnv(t)
 	ui := env.UI(t)
+	proxy := env.FaultProxy(t) // counts the resets, on both targets
 	email := randomName("pw") + "@example.org"
 	invitee := randomName("invited") + "@example.org"
 	var id, invitedID string
 	const resetEP, totpEP = "POST /users/initiatePasswordReset/{id}", "POST /users/totp_delete/{id}"
 	cfg := func(password string, version, pwReset, totpReset int) string {
-		return env.Config(fmt.Sprintf(`
+		return proxy.Config(env, fmt.Sprintf(`
 resource "misp_user" "test" {
   email               = %[1]q
   password_wo         = %[3]q
@@ -488,17 +489,14 @@ resource "misp_user" "invited" {
 }
 `, email, invitee, password, version, pwReset, totpReset))
 	}
-	// The request counters and the password check need the emulator; on a real MISP the steps still run and the
-	// state checks hold.
+	// The password check needs the emulator (MISP's API cannot check a password); on a real MISP the steps still
+	// run and the other checks hold.
 	counts := func(reset, totp int) resource.TestCheckFunc {
 		return func(*terraform.State) error {
-			if env.Real() {
-				return nil
-			}
-			if got := env.Fake.Count(resetEP); got != reset {
+			if got := proxy.Count(resetEP); got != reset {
 				return fmt.Errorf("%s called %d times, want %d", resetEP, got, reset)
 			}
-			if got := env.Fake.Count(totpEP); got != totp {
+			if got := proxy.Count(totpEP); got != totp {
 				return fmt.Errorf("%s called %d times, want %d", totpEP, got, totp)
 			}
 			return nil
@@ -589,24 +587,18 @@ resource "misp_user" "test" {
 func TestAccUser_lostResponseAndTaint(t *testing.T) {
 	t.Parallel()
 	env := newAccEnv(t)
-	env.RequireEmulator(t, needsFaults)
+	ui := env.UI(t)
+	proxy := env.FaultProxy(t)
 	lost := randomName("lost") + "@example.org"
 	tainted := randomName("tainted") + "@example.org"
-	one := func(email string) resource.TestCheckFunc {
-		return func(*terraform.State) error {
-			if n := userCountByEmail(env.Fake, email); n != 1 {
-				return fmt.Errorf("%d users with %s in the emulator, want exactly 1", n, email)
-			}
-			return nil
-		}
-	}
+	one := func(email string) resource.TestCheckFunc { return usersWithEmail(ui, email, 1) }
 	lostCfg := fmt.Sprintf(`
 resource "misp_user" "test" {
   email         = %q
   store_authkey = true
 }
 `, lost)
-	taintCfg := env.Config(lostCfg + fmt.Sprintf(`
+	taintCfg := proxy.Config(env, lostCfg+fmt.Sprintf(`
 resource "misp_user" "tainted" {
   email              = %q
   notification_daily = true
@@ -618,13 +610,13 @@ resource "misp_user" "tainted" {
 		Steps: []resource.TestStep{
 			{
 				PreConfig: func() {
-					env.Fake.AddFault(fakemisp.Fault{Pattern: "POST /admin/users/add", Kind: fakemisp.FaultLostResponse, Rate: 1, Count: 1})
+					proxy.Set(fakemisp.Fault{Pattern: "POST /admin/users/add", Kind: fakemisp.FaultLostResponse, Count: 1})
 				},
-				Config: env.Config(lostCfg),
+				Config: proxy.Config(env, lostCfg),
 				// The one-time key went with the lost answer: a warning, and authkey stays null.
 				ConfigStateChecks: []statecheck.StateCheck{userKnown("authkey", knownvalue.Null())},
 				Check: resource.ComposeAggregateTestCheckFunc(one(lost), func(*terraform.State) error {
-					if n := env.Fake.Count("POST /admin/users/add"); n != 1 {
+					if n := proxy.Count("POST /admin/users/add"); n != 1 {
 						return fmt.Errorf("%d add requests, want 1 (no retry after adoption)", n)
 					}
 					return nil
@@ -633,7 +625,7 @@ resource "misp_user" "tainted" {
 			{
 				// The edit that sets what MISP ignores on add fails: the user exists and is tracked (tainted).
 				PreConfig: func() {
-					env.Fake.AddFault(fakemisp.Fault{Pattern: "POST /admin/users/edit/{id}", Kind: fakemisp.FaultError, Status: 500, Rate: 1, Count: 1})
+					proxy.Set(fakemisp.Fault{Pattern: "POST /admin/users/edit/{id}", Kind: fakemisp.FaultError, Status: 500, Count: 1})
 				},
 				Config:      taintCfg,
 				ExpectError: userErrRe("Error creating MISP user", "was created; setting notification_*"),
@@ -656,11 +648,12 @@ func TestAccUser_orgAdminKey(t *testing.T) {
 	t.Parallel()
 	env := newAccEnv(t)
 	ui := env.UI(t)
+	proxy := env.FaultProxy(t)
 	orgB := ui.CreateOrganisation(map[string]any{"name": randomName("org-b")})
 	_, key := ui.CreateUser(map[string]any{"email": randomName("orgadmin") + "@b.example.org", "org_id": orgB, "role_id": "2"})
 	email := randomName("member") + "@b.example.org"
 	cfg := func(attrs string) string {
-		return env.ProviderBlockWithKey(key) + fmt.Sprintf(`
+		return proxy.ProviderBlockWithKey(key) + fmt.Sprintf(`
 resource "misp_user" "test" {
   email = %q
 %s
@@ -696,21 +689,17 @@ resource "misp_user" "test" {
 				PlanOnly:    true,
 				ExpectError: userErrRe("Role not allowed for this API key", "sync"),
 			},
-			env.EmulatorOnly(t, needsFaults, resource.TestStep{
+			{
 				// Without the plan-time role lookup (it fails here), MISP's 500 at apply is explained, not raw.
 				PreConfig: func() {
-					env.Fake.AddFault(fakemisp.Fault{Pattern: "GET /roles/view/{id}", Kind: fakemisp.FaultError, Status: 500, Rate: 1})
+					proxy.Set(fakemisp.Fault{Pattern: "GET /roles/view/{id}", Kind: fakemisp.FaultError, Status: 500})
 				},
 				Config:      cfg(`  role_id = "5"`),
 				ExpectError: userErrRe("Error updating MISP user", "belongs to an org admin", "sync or regexp permissions"),
-			}),
+			},
 			{
 				// Org admins may create further org admins.
-				PreConfig: func() {
-					if env.Fake != nil {
-						env.Fake.ClearFaults()
-					}
-				},
+				PreConfig: func() { proxy.Set() },
 				Config: cfg(`  role_id = "2"
   org_id  = "` + orgB + `"`),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
