@@ -198,15 +198,9 @@ func (e *accEnv) ProviderBlockWithKey(key string) string {
 	return fmt.Sprintf("provider \"misp\" {\n  url     = %q\n  api_key = %q\n}\n", e.URL, key)
 }
 
-// Emulator capabilities a real MISP cannot offer on demand. A test or step that needs one names it, so that its
-// skip on a real MISP says why.
-const (
-	needsFaults   = "injected faults (lost answers, 5xx, failing requests)"
-	needsCounters = "the emulator's per-endpoint request counters"
-	needsMailFail = "e-mail delivery that fails on demand"
-)
-
-// RequireEmulator skips a whole test on a real MISP, naming the emulator capability it needs.
+// RequireEmulator skips a whole test on a real MISP, naming the emulator capability it needs (something a real
+// MISP cannot do on demand, e.g. "e-mail delivery that fails on demand"). Faults and request counts need no
+// emulator: see faultproxy_test.go.
 func (e *accEnv) RequireEmulator(t *testing.T, capability string) {
 	t.Helper()
 	if e.Real() {

@@ -60,17 +60,6 @@ func userFields(want map[string]any) func(u map[string]any) error {
 	}
 }
 
-// userCountByEmail counts the emulator's users with this e-mail (ignoring case).
-func userCountByEmail(fake *fakemisp.Server, email string) int {
-	n := 0
-	for _, u := range fake.Users() {
-		if strings.EqualFold(fmt.Sprint(u["email"]), email) {
-			n++
-		}
-	}
-	return n
-}
-
 // usersWithEmail checks that MISP has exactly n users with this e-mail (ignoring case).
 func usersWithEmail(ui *mispUI, email string, n int) resource.TestCheckFunc {
 	return func(*terraform.State) error {
