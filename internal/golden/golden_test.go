@@ -57,6 +57,10 @@ func TestNormaliser(t *testing.T) {
 	if got != want {
 		t.Errorf("normalised\n got %s\nwant %s", got, want)
 	}
+	if got, want := n.HTML(`<form action="/admin/users/delete/12" name="x"><a href="/users/view/120">`, "user"),
+		`<form action="/admin/users/delete/{user_a}" name="x"><a href="/users/view/120">`; got != want {
+		t.Errorf("HTML: got %s, want %s", got, want)
+	}
 	// An envelope of an endpoint about roles: the id is a number, the url names the role.
 	got = encode(t, n.Body(decode(t, `{"saved": true, "id": 7, "url": "/roles/delete/7"}`), "role"))
 	if want := `{"id":9003,"saved":true,"url":"/roles/delete/{role_a}"}`; got != want {

@@ -112,6 +112,21 @@ func (n *Normaliser) Text(s string) string {
 	return s
 }
 
+// idSegmentRe matches a numeric path segment ("/118" before a quote, slash or the end).
+var idSegmentRe = regexp.MustCompile(`/([0-9]+)\b`)
+
+// HTML normalises a non-JSON answer of an endpoint about objects of kind: Text, and id path segments (as in a
+// form's action URL) that are captured ids of that kind.
+func (n *Normaliser) HTML(s, kind string) string {
+	s = n.Text(s)
+	return idSegmentRe.ReplaceAllStringFunc(s, func(m string) string {
+		if name := n.idVar(kind, m[1:]); name != "" {
+			return "/{" + name + "}"
+		}
+		return m
+	})
+}
+
 // Body normalises a decoded JSON answer of an endpoint about objects of kind (see KindOf).
 func (n *Normaliser) Body(v any, kind string) any {
 	return n.walk(v, kind, "")

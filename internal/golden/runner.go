@@ -200,7 +200,8 @@ func (r *Runner) Run(ctx context.Context, s *Step) (*Response, error) {
 		}
 		out.Body = raw
 	case len(ans.Body) > 0:
-		text := formNameRe.ReplaceAllString(n.Text(strings.ToValidUTF8(string(ans.Body), "\uFFFD")), "post_{form}")
+		text := n.HTML(strings.ToValidUTF8(string(ans.Body), "\uFFFD"), KindOf(s.Request.Path))
+		text = formNameRe.ReplaceAllString(text, "post_{form}")
 		if len(text) > maxText {
 			text = text[:maxText] + "…[cut]"
 		}
