@@ -34,9 +34,9 @@
 // counters as strings, tinyint columns as booleans; org-admin scoping (silent org_id forcing, 500 for privileged
 // roles, 404 for other orgs' users); role DELETE deleting roles still in use; pretty-printed JSON unless the
 // User-Agent starts with PyMISP or MISP; If-None-Match/ETag 304s. Where MISP's own behaviour is only inferred, the
-// code says so in a comment. Paths that make MISP render an HTML template under the JSON view class (GET on the
-// user/role delete endpoints, GET on /admin/roles/add) answer 500 "An Internal Error Has Occurred.", because
-// CakePHP's JsonView finds no JSON template for them (inferred).
+// code says so in a comment. GET on the user and TOTP delete endpoints answers, as MISP does, 200 with the HTML
+// confirmation fragment under the JSON content type; other paths that make MISP render an HTML template under the
+// JSON view class (GET on /admin/roles/add) answer 500 "An Internal Error Has Occurred.".
 //
 // Not emulated: events, sharing groups, user settings (UserSetting is always []), GnuPG (keys are accepted as
 // valid), e-mail (sending always "succeeds"), legacy (non-advanced) auth keys, and MISP's configurable switches

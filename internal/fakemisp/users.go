@@ -640,8 +640,9 @@ func (s *Server) emailTaken(email string, except int64) bool {
 func (s *Server) usersDelete(c *reqCtx) *response {
 	r := c.r
 	if !c.isPost() && !c.isDelete() {
-		// Renders /genericTemplates/confirm, which has no JSON view: a 500 under the JSON view class (inferred).
-		return exception(r, http.StatusInternalServerError, internalErrorMessage)
+		// Any other method renders the confirmation template, for any id (no lookup).
+		return s.confirmFragment(r, "Delete user",
+			"Are you sure you want to delete the user? It is highly recommended to never delete users but to disable them instead.")
 	}
 	id, _ := c.firstArg()
 	u := s.adminFetch(c, id, true)
@@ -809,7 +810,7 @@ func (s *Server) usersInitiatePasswordReset(c *reqCtx) *response {
 func (s *Server) usersTotpDelete(c *reqCtx) *response {
 	r := c.r
 	if !c.isPost() && !c.isDelete() {
-		return exception(r, http.StatusInternalServerError, internalErrorMessage)
+		return s.confirmFragment(r, "Delete user TOTP", "Are you sure you want to delete the TOTP of the user?.")
 	}
 	id, _ := c.firstArg()
 	u := s.adminFetch(c, id, true)
