@@ -121,18 +121,32 @@ func unwrap(c *reqCtx, model string) (map[string]any, bool) {
 	return d, true
 }
 
-// viewUser is the view/admin_view/self-edit answer after __massageUserObject (§1.1.2).
-func (s *Server) viewUser(u row, withOrgAdmins bool) obj {
+// userViewKind selects what viewUser adds to the User object.
+type userViewKind int
+
+const (
+	selfEditAnswer userViewKind = iota // users/edit: nothing added
+	selfView                           // users/view: pgp_status, fingerprint
+	adminView                          // admin/users/view: pgp_status, fingerprint, orgAdmins
+)
+
+// viewUser is the view/admin_view/self-edit answer after __massageUserObject (§1.1.2). The views add
+// User::verifySingleGPG's pgp_status and fingerprint when the user has a gpgkey; ok is false when that crashes
+// (a stored secret key block), which MISP answers with a 500.
+func (s *Server) viewUser(u row, kind userViewKind) (obj, bool) {
 	uo := renderUser(u)
 	uo.del("server_id")
 	uo.del("authkey") // Security.advanced_authkeys is on.
 	uo.set("password", "*****")
 	uo.set("totp", "*****")
-	if !phpEmpty(u["gpgkey"]) {
-		// User::verifySingleGPG without GnuPG configured yields no details (inferred).
-		uo = append(uo, kv{"pgp_status", "OK"}, kv{"fingerprint", "N/A"})
+	if key, _ := phpString(u["gpgkey"]); kind != selfEditAnswer && !phpEmpty(key) {
+		status, fingerprint, crash := gpgKeyStatus(key, s.now())
+		if crash {
+			return nil, false
+		}
+		uo = append(uo, kv{"pgp_status", status}, kv{"fingerprint", fingerprint})
 	}
-	if withOrgAdmins {
+	if kind == adminView {
 		uo = append(uo, kv{"orgAdmins", s.orgAdmins(u.int("org_id"), u.id())})
 	}
 	return obj{
@@ -140,7 +154,16 @@ func (s *Server) viewUser(u row, withOrgAdmins bool) obj {
 		{"Role", renderRole(s.st.roles[u.int("role_id")])},
 		{"UserSetting", obj{}},
 		{"Organisation", renderOrgFields(s.st.orgs[u.int("org_id")], nil)},
+	}, true
+}
+
+// viewAnswer renders viewUser as a 200 answer, or MISP's 500 when the view crashes.
+func (s *Server) viewAnswer(c *reqCtx, u row, kind userViewKind) *response {
+	v, ok := s.viewUser(u, kind)
+	if !ok {
+		return exception(c.r, http.StatusInternalServerError, internalErrorMessage)
 	}
+	return prepare(c.r, http.StatusOK, v)
 }
 
 // orgAdmins is User::getOrgAdminsForOrg: enabled users of the org whose role has perm_admin, minus exclude.
@@ -170,7 +193,7 @@ func (s *Server) usersView(c *reqCtx) *response {
 	if u == nil {
 		return exception(c.r, http.StatusNotFound, msgInvalidUser)
 	}
-	return prepare(c.r, http.StatusOK, s.viewUser(u, false))
+	return s.viewAnswer(c, u, selfView)
 }
 
 func (s *Server) usersAdminView(c *reqCtx) *response {
@@ -179,7 +202,7 @@ func (s *Server) usersAdminView(c *reqCtx) *response {
 	if u == nil {
 		return exception(c.r, http.StatusNotFound, msgInvalidUser)
 	}
-	return prepare(c.r, http.StatusOK, s.viewUser(u, true))
+	return s.viewAnswer(c, u, adminView)
 }
 
 // usersIndex is admin_index's REST branch (§1.1.1).
@@ -720,7 +743,10 @@ func (s *Server) usersSelfEdit(c *reqCtx) *response {
 	}
 	s.beforeValidateUser(merged, false)
 	errs, ok := s.validateUser(merged, fields, current.id())
-	if !ok || len(errs) > 0 {
+	if !ok {
+		return exception(r, http.StatusInternalServerError, internalErrorMessage)
+	}
+	if len(errs) > 0 {
 		return saveFail(r, "Could not edit User", failURL, "The profile could not be updated. Please, try again.", id)
 	}
 	updated := current.clone()
@@ -729,7 +755,7 @@ func (s *Server) usersSelfEdit(c *reqCtx) *response {
 	}
 	s.st.users[current.id()] = updated
 	c.changed = true
-	return prepare(r, http.StatusOK, s.viewUser(updated, false))
+	return s.viewAnswer(c, updated, selfEditAnswer)
 }
 
 // usersChangePw is UsersController::change_pw / __pw_change (§1.1.7).
