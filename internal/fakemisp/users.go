@@ -550,8 +550,9 @@ func (s *Server) usersAdd(c *reqCtx) *response {
 	s.st.nextUser++
 	s.st.users[u.id()] = u
 	c.changed = true
-	if !phpEmpty(d["notify"]) {
-		// User::initiatePasswordReset(firstTime): e-mail "sent", so the password is saved again and change_pw set.
+	if !phpEmpty(d["notify"]) && s.sendEmail(u, subjectNewUser) {
+		// User::initiatePasswordReset(firstTime) with the request's password: only when the e-mail went out is it
+		// saved again and change_pw set. Otherwise the user stays as added; the REST answer does not tell.
 		pw, _ := phpString(d["password"])
 		u["password"] = hashPassword(s.rng, pw)
 		u["last_pw_change"] = now
@@ -808,7 +809,9 @@ func (s *Server) usersChangePw(c *reqCtx) *response {
 	return saveSuccess(r, url, "Password Changed.", nil)
 }
 
-// usersInitiatePasswordReset (§1.1.8): e-mail sending is treated as successful; the new password nobody knows.
+// usersInitiatePasswordReset (§1.1.8) is UsersController::initiatePasswordReset($id, $firstTime) and
+// User::initiatePasswordReset: a new random password (that nobody knows here) is e-mailed, and saved only if the
+// e-mail went out (see sendEmail: a disabled user counts as notified).
 func (s *Server) usersInitiatePasswordReset(c *reqCtx) *response {
 	r := c.r
 	id, _ := c.firstArg()
@@ -819,6 +822,21 @@ func (s *Server) usersInitiatePasswordReset(c *reqCtx) *response {
 	if !c.isPost() {
 		// Renders ajax/passwordResetConfirmationForm: no JSON view (inferred).
 		return exception(r, http.StatusInternalServerError, internalErrorMessage)
+	}
+	firstTime := len(c.rt.args) > 1 && !phpEmpty(c.rt.args[1])
+	if d, ok := unwrap(c, "User"); ok {
+		if v, set := d["firstTime"]; set && v != nil {
+			firstTime = !phpEmpty(v)
+		}
+	}
+	subject := subjectPasswordReset
+	if firstTime {
+		subject = subjectNewUser
+	}
+	if !s.sendEmail(u, subject) {
+		// json_encode escapes the slash.
+		return &response{status: http.StatusOK, contentType: "text/html; charset=UTF-8",
+			body: []byte(`{"saved":false,"errors":"There was an error notifying the user. His\/her credentials were not altered."}`)}
 	}
 	now := s.now().Unix()
 	u["password"] = hashPassword(s.rng, randString(s.rng, 40, passwordChars))
