@@ -664,8 +664,9 @@ func (s *Server) emailTaken(email string, except int64) bool {
 func (s *Server) usersDelete(c *reqCtx) *response {
 	r := c.r
 	if !c.isPost() && !c.isDelete() {
-		// Renders /genericTemplates/confirm, which has no JSON view: a 500 under the JSON view class (inferred).
-		return exception(r, http.StatusInternalServerError, internalErrorMessage)
+		// The confirmation dialog, for any id.
+		return s.confirmPage(r, "Delete user",
+			"Are you sure you want to delete the user? It is highly recommended to never delete users but to disable them instead.")
 	}
 	id, _ := c.firstArg()
 	u := s.adminFetch(c, id, true)
@@ -853,7 +854,8 @@ func (s *Server) usersInitiatePasswordReset(c *reqCtx) *response {
 func (s *Server) usersTotpDelete(c *reqCtx) *response {
 	r := c.r
 	if !c.isPost() && !c.isDelete() {
-		return exception(r, http.StatusInternalServerError, internalErrorMessage)
+		// The confirmation dialog, for any id.
+		return s.confirmPage(r, "Delete user TOTP", "Are you sure you want to delete the TOTP of the user?.")
 	}
 	id, _ := c.firstArg()
 	u := s.adminFetch(c, id, true)
@@ -929,6 +931,12 @@ func (s *Server) authKeysAdd(c *reqCtx) *response {
 		{"created", itoa(k.Created)}, {"expiration", "0"}, {"read_only", k.ReadOnly}, {"user_id", itoa(k.UserID)},
 		{"comment", comment}, {"allowed_ips", nil}, {"unique_ips", []any{}}, {"authkey_raw", key},
 	}}})
+}
+
+// usersRegistrations is UsersController::registrations' REST branch: the Inbox's pending self-registrations,
+// which the emulator never has (users/register is not emulated), so always [] (any method, any filter).
+func (s *Server) usersRegistrations(c *reqCtx) *response {
+	return prepare(c.r, http.StatusOK, []any{})
 }
 
 // sameOrgAdmin reports whether the caller is an org admin of u's organisation.
