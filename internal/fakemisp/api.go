@@ -192,7 +192,11 @@ func (s *Server) DeleteUser(id string) error {
 // userMap renders a user as admin_view's "User" object (password and totp masked, totp_is_set and orgAdmins
 // included) as plain Go values: ids are strings, tinyint columns bools.
 func (s *Server) userMap(u row) map[string]any {
-	v := s.viewUser(u, true)
+	v, ok := s.viewUser(u, adminView)
+	if !ok {
+		// The view would crash (a stored secret key block): the record without GnuPG details and orgAdmins.
+		v, _ = s.viewUser(u, selfEditAnswer)
+	}
 	uo, _ := v.get("User")
 	m, _ := toPlain(uo).(map[string]any)
 	return m

@@ -214,8 +214,39 @@ func (s *Server) controlRoute(r *http.Request, parts []string) (any, error) {
 		return ok, nil
 	case "users", "organisations", "roles":
 		return s.controlObjects(r, parts)
+	case "email":
+		return s.controlEmail(r)
 	}
 	return nil, cerr(http.StatusNotFound, "unknown control route %q", "/"+strings.Join(parts, "/"))
+}
+
+// controlEmail serves /_mispfake/email: GET the switch and the e-mail log, POST or PUT {"fail": bool}, DELETE
+// clears the log.
+func (s *Server) controlEmail(r *http.Request) (any, error) {
+	switch r.Method {
+	case http.MethodGet:
+		out := s.Emails()
+		if out == nil {
+			out = []Email{}
+		}
+		return map[string]any{"fail": s.EmailFailing(), "emails": out}, nil
+	case http.MethodPost, http.MethodPut:
+		var body struct {
+			Fail *bool `json:"fail"`
+		}
+		if err := decodeControl(r, &body); err != nil {
+			return nil, err
+		}
+		if body.Fail == nil {
+			return nil, cerr(http.StatusBadRequest, `want {"fail": true} or {"fail": false}`)
+		}
+		s.SetEmailFailing(*body.Fail)
+		return map[string]any{"ok": true, "fail": *body.Fail}, nil
+	case http.MethodDelete:
+		s.ClearEmails()
+		return map[string]any{"ok": true}, nil
+	}
+	return nil, methodIs(r, http.MethodGet, http.MethodPost, http.MethodPut, http.MethodDelete)
 }
 
 func (s *Server) controlFaults(r *http.Request, parts []string) (any, error) {

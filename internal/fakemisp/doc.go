@@ -1,6 +1,8 @@
 // Package fakemisp is an in-memory emulator of the MISP 2.5.1 REST API for users, organisations and roles, written
-// from /work/shared/misp-api.md (and the MISP source it cites) so that real MISP clients cannot tell it from MISP.
-// It does not import the provider or its client: it is an independent reading of MISP.
+// from the project's notes on MISP's API (misp-api.md, cited by section as §n) and the MISP source they cite, so
+// that real MISP clients cannot tell it from MISP; where it was compared with a real, unmodified MISP 2.5.1, real
+// MISP's answers win and the code says so. It does not import the provider or its client: it is an independent
+// reading of MISP.
 //
 // # What it emulates
 //
@@ -16,9 +18,10 @@
 //	GET  /admin/users/index[/search*:…][/value:…]   (also /admin/users, /users/admin_index)
 //	GET  /admin/users/view/{id}      GET /users/view/{id|me}
 //	POST /admin/users/add            POST|PUT /admin/users/edit/{id}     POST|DELETE /admin/users/delete/{id}
-//	POST|PUT /users/edit             POST|PUT /users/change_pw           POST /users/initiatePasswordReset/{id}
+//	POST|PUT /users/edit             POST|PUT /users/change_pw           POST /users/initiatePasswordReset/{id}[/1]
 //	POST|DELETE /users/totp_delete/{id}    POST|PUT /users/resetauthkey/{id|me}    POST /auth_keys/add/{id|me}
 //	GET  /users/heartbeat            (no authentication)
+//	GET  /users/registrations[/index]   (pending self-registrations: always [], site admins only)
 //	GET  /organisations/index[/scope:local|external|all][/searchall:…]   (also /organisations)
 //	GET|HEAD /organisations/view/{id|uuid|name}
 //	POST /admin/organisations/add    POST|PUT /admin/organisations/edit/{id|uuid}
@@ -32,15 +35,37 @@
 // X-MISP-AUTH, comma-separated keys, Basic ignored, disabled users, roles without perm_auth); 405 for invalid JSON;
 // 200 describe documents for GET on add/edit endpoints; 403 saveFail envelopes for validation errors; ids and
 // counters as strings, tinyint columns as booleans; org-admin scoping (silent org_id forcing, 500 for privileged
-// roles, 404 for other orgs' users); role DELETE deleting roles still in use; pretty-printed JSON unless the
-// User-Agent starts with PyMISP or MISP; If-None-Match/ETag 304s. Where MISP's own behaviour is only inferred, the
-// code says so in a comment. GET on the user and TOTP delete endpoints answers, as MISP does, 200 with the HTML
-// confirmation fragment under the JSON content type; other paths that make MISP render an HTML template under the
-// JSON view class (GET on /admin/roles/add) answer 500 "An Internal Error Has Occurred.".
+// roles, 404 for other orgs' users); a role that users still hold refused with 403 "It is not possible to delete
+// role that is assigned to users." on POST (and GET, PUT), but deleted by an HTTP DELETE (MISP's operator-precedence
+// bug in CRUDComponent::delete); pretty-printed JSON unless the User-Agent starts with PyMISP or MISP;
+// If-None-Match/ETag 304s. Where MISP's own behaviour is only inferred, the code says so in a comment. Another
+// method than POST (or DELETE) on the user, TOTP and role delete endpoints answers MISP's HTML confirmation dialog,
+// with status 200 and the JSON content type, as real MISP does; GET on /admin/roles/add, /users/edit and
+// /users/initiatePasswordReset answers 500 "An Internal Error Has Occurred." (real MISP does too).
 //
-// Not emulated: events, sharing groups, user settings (UserSetting is always []), GnuPG (keys are accepted as
-// valid), e-mail (sending always "succeeds"), legacy (non-advanced) auth keys, and MISP's configurable switches
-// (all at their config.default.php values).
+// # GnuPG, S/MIME and e-mail
+//
+// The emulated MISP has GnuPG configured (GnuPG.homedir set, GnuPG.sign on), as production installs do, and
+// S/MIME e-mail off (SMIME.enabled false, the default). So, as in real MISP 2.5.1:
+//
+//   - gpgkey must hold exactly one OpenPGP public key ("GnuPG key not valid, please enter a valid key."
+//     otherwise); expiry, revocation and usage are not checked; a secret key block makes MISP fail with a 500.
+//     The user views add pgp_status ("OK" or why the key cannot encrypt) and the primary key's fingerprint.
+//   - certif_public must be a PEM certificate MISP can S/MIME-encrypt to: an RSA key ("This S/MIME certificate
+//     cannot be used to encrypt email.: Could not encrypt the S/MIME message: error:10800096:PKCS7
+//     routines::encryption not supported for this key type" otherwise; real MISP may quote a stale OpenSSL error
+//     there), the S/MIME encryption purpose (emailProtection, keyEncipherment), not expired.
+//   - e-mail is never delivered, but each one is logged (Emails, GET /_mispfake/email). It fails when the user's
+//     gpgkey cannot encrypt (sign-only, expired, revoked), and every e-mail fails while e-mail is broken
+//     (Options.FailEmail, SetEmailFailing, POST /_mispfake/email, mispfake -fail-email). A disabled user gets no
+//     e-mail, which MISP counts as sent. A failed e-mail makes POST /users/initiatePasswordReset/{id} answer 200
+//     {"saved": false, "errors": "There was an error notifying the user. His/her credentials were not altered."}
+//     and change nothing; POST /admin/users/add with "notify" still creates the user and answers as usual, only
+//     without the password re-save and change_pw that follow a sent e-mail.
+//
+// Not emulated: events, sharing groups, user settings (UserSetting is always []), self-registration (the
+// registrations list is always empty), S/MIME-encrypted e-mail, legacy (non-advanced) auth keys, and MISP's other
+// configurable switches (all at their config.default.php values).
 //
 // # Go API
 //
@@ -79,7 +104,7 @@
 //
 //	GET    /_mispfake/stats                     {"total": n, "counters": {endpoint: n}}
 //	GET    /_mispfake/requests                  the request log; DELETE clears it (like POST /_mispfake/reset/counters)
-//	POST   /_mispfake/reset                     back to the seed (data, counters, faults)
+//	POST   /_mispfake/reset                     back to the seed (data, counters, faults, e-mail log and switch)
 //	GET    /_mispfake/faults                    active faults; DELETE or POST /_mispfake/faults/clear removes them
 //	POST   /_mispfake/faults                    {"spec": "..."} | {"kind": "error", "pattern": "...", "rate": 1,
 //	                                            "status": 503, "min_latency": "10ms", "max_latency": "20ms",
@@ -92,6 +117,9 @@
 //	POST   /_mispfake/users/{id}/authkeys       → {"authkey": …}
 //	POST   /_mispfake/roles/{id}/default        set the default role; GET /_mispfake/default_role reads it
 //	GET    /_mispfake/snapshot                  the data as JSON; PUT restores it
+//	GET    /_mispfake/email                     {"fail": bool, "emails": [{"time", "user_id", "to", "subject",
+//	                                            "encrypted", "sent", "reason"}]}; DELETE clears the log
+//	POST   /_mispfake/email                     {"fail": true} breaks e-mail, {"fail": false} mends it (PUT too)
 //
 // # Performance
 //

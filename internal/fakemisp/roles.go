@@ -396,12 +396,13 @@ func (s *Server) rolesDelete(c *reqCtx) *response {
 			break
 		}
 	}
-	if !c.isPost() && !c.isDelete() {
-		// CRUD renders /genericTemplates/delete, which has no JSON view (inferred 500).
-		return exception(r, http.StatusInternalServerError, internalErrorMessage)
-	}
+	// The validation runs for every method; only DELETE goes on to delete regardless (the precedence bug).
 	if inUse && !c.isDelete() {
 		return saveFail(r, "Could not delete Role", url, "It is not possible to delete role that is assigned to users.", id)
+	}
+	if !c.isPost() && !c.isDelete() {
+		// CRUD renders its confirmation dialog.
+		return s.crudDeletePage(r, "Role", id)
 	}
 	delete(s.st.roles, id)
 	c.changed = true

@@ -133,6 +133,7 @@ func init() {
 		"users/totp_delete":                {fn: (*Server).usersTotpDelete, acl: permAdmin, write: true, idSegment: true},
 		"users/resetauthkey":               {fn: (*Server).usersResetAuthkey, acl: permAuth, write: true, idSegment: true, meLiteral: true},
 		"auth_keys/add":                    {fn: (*Server).authKeysAdd, acl: permAuth, write: true, idSegment: true, meLiteral: true},
+		"users/registrations":              {fn: (*Server).usersRegistrations, acl: siteAdminOnly},
 		"organisations/index":              {fn: (*Server).orgsIndex},
 		"organisations/view":               {fn: (*Server).orgsView, idSegment: true},
 		"admin/organisations/add":          {fn: (*Server).orgsAdd, acl: siteAdminOnly, write: true},

@@ -31,6 +31,9 @@ type Options struct {
 	// OnChange, if set, is called (outside any lock) after every change of the stored data, e.g. to persist
 	// Snapshot. Calls may come from concurrent requests.
 	OnChange func()
+	// FailEmail makes every e-mail MISP would send fail, as when its mail transport is broken (see Emails and
+	// SetEmailFailing, which changes it at run time; Reset comes back to this value).
+	FailEmail bool
 }
 
 // RequestRecord is one entry of the request log.
@@ -54,9 +57,11 @@ type Server struct {
 	seed     int64
 	now      func() time.Time
 
-	mu  sync.RWMutex // guards st and rng
-	st  *state
-	rng *rand.Rand
+	mu        sync.RWMutex // guards st, rng, mailFails and emails
+	st        *state
+	rng       *rand.Rand
+	mailFails bool
+	emails    []Email
 
 	logMu    sync.Mutex
 	reqs     []RequestRecord
@@ -103,12 +108,15 @@ func New(opts Options) *Server {
 func (s *Server) resetData() {
 	s.rng = rand.New(rand.NewPCG(uint64(s.seed), 2))
 	s.st = seedState(s.rng, s.now(), s.adminKey)
+	s.mailFails = s.opts.FailEmail
+	s.emails = nil
 }
 
 // AdminKey returns the site admin's API key.
 func (s *Server) AdminKey() string { return s.adminKey }
 
-// Reset puts the server back to its seed (same admin key); request log, counters and faults are cleared.
+// Reset puts the server back to its seed (same admin key); request log, counters, faults and the e-mail log are
+// cleared, and e-mail works or fails as Options.FailEmail says.
 func (s *Server) Reset() {
 	s.mu.Lock()
 	s.resetData()

@@ -121,18 +121,32 @@ func unwrap(c *reqCtx, model string) (map[string]any, bool) {
 	return d, true
 }
 
-// viewUser is the view/admin_view/self-edit answer after __massageUserObject (§1.1.2).
-func (s *Server) viewUser(u row, withOrgAdmins bool) obj {
+// userViewKind selects what viewUser adds to the User object.
+type userViewKind int
+
+const (
+	selfEditAnswer userViewKind = iota // users/edit: nothing added
+	selfView                           // users/view: pgp_status, fingerprint
+	adminView                          // admin/users/view: pgp_status, fingerprint, orgAdmins
+)
+
+// viewUser is the view/admin_view/self-edit answer after __massageUserObject (§1.1.2). The views add
+// User::verifySingleGPG's pgp_status and fingerprint when the user has a gpgkey; ok is false when that crashes
+// (a stored secret key block), which MISP answers with a 500.
+func (s *Server) viewUser(u row, kind userViewKind) (obj, bool) {
 	uo := renderUser(u)
 	uo.del("server_id")
 	uo.del("authkey") // Security.advanced_authkeys is on.
 	uo.set("password", "*****")
 	uo.set("totp", "*****")
-	if !phpEmpty(u["gpgkey"]) {
-		// User::verifySingleGPG without GnuPG configured yields no details (inferred).
-		uo = append(uo, kv{"pgp_status", "OK"}, kv{"fingerprint", "N/A"})
+	if key, _ := phpString(u["gpgkey"]); kind != selfEditAnswer && !phpEmpty(key) {
+		status, fingerprint, crash := gpgKeyStatus(key, s.now())
+		if crash {
+			return nil, false
+		}
+		uo = append(uo, kv{"pgp_status", status}, kv{"fingerprint", fingerprint})
 	}
-	if withOrgAdmins {
+	if kind == adminView {
 		uo = append(uo, kv{"orgAdmins", s.orgAdmins(u.int("org_id"), u.id())})
 	}
 	return obj{
@@ -140,7 +154,16 @@ func (s *Server) viewUser(u row, withOrgAdmins bool) obj {
 		{"Role", renderRole(s.st.roles[u.int("role_id")])},
 		{"UserSetting", obj{}},
 		{"Organisation", renderOrgFields(s.st.orgs[u.int("org_id")], nil)},
+	}, true
+}
+
+// viewAnswer renders viewUser as a 200 answer, or MISP's 500 when the view crashes.
+func (s *Server) viewAnswer(c *reqCtx, u row, kind userViewKind) *response {
+	v, ok := s.viewUser(u, kind)
+	if !ok {
+		return exception(c.r, http.StatusInternalServerError, internalErrorMessage)
 	}
+	return prepare(c.r, http.StatusOK, v)
 }
 
 // orgAdmins is User::getOrgAdminsForOrg: enabled users of the org whose role has perm_admin, minus exclude.
@@ -170,7 +193,7 @@ func (s *Server) usersView(c *reqCtx) *response {
 	if u == nil {
 		return exception(c.r, http.StatusNotFound, msgInvalidUser)
 	}
-	return prepare(c.r, http.StatusOK, s.viewUser(u, false))
+	return s.viewAnswer(c, u, selfView)
 }
 
 func (s *Server) usersAdminView(c *reqCtx) *response {
@@ -179,7 +202,7 @@ func (s *Server) usersAdminView(c *reqCtx) *response {
 	if u == nil {
 		return exception(c.r, http.StatusNotFound, msgInvalidUser)
 	}
-	return prepare(c.r, http.StatusOK, s.viewUser(u, true))
+	return s.viewAnswer(c, u, adminView)
 }
 
 // usersIndex is admin_index's REST branch (§1.1.1).
@@ -527,8 +550,9 @@ func (s *Server) usersAdd(c *reqCtx) *response {
 	s.st.nextUser++
 	s.st.users[u.id()] = u
 	c.changed = true
-	if !phpEmpty(d["notify"]) {
-		// User::initiatePasswordReset(firstTime): e-mail "sent", so the password is saved again and change_pw set.
+	if !phpEmpty(d["notify"]) && s.sendEmail(u, subjectNewUser) {
+		// User::initiatePasswordReset(firstTime) with the request's password: only when the e-mail went out is it
+		// saved again and change_pw set. Otherwise the user stays as added; the REST answer does not tell.
 		pw, _ := phpString(d["password"])
 		u["password"] = hashPassword(s.rng, pw)
 		u["last_pw_change"] = now
@@ -640,8 +664,8 @@ func (s *Server) emailTaken(email string, except int64) bool {
 func (s *Server) usersDelete(c *reqCtx) *response {
 	r := c.r
 	if !c.isPost() && !c.isDelete() {
-		// Any other method renders the confirmation template, for any id (no lookup).
-		return s.confirmFragment(r, "Delete user",
+		// The confirmation dialog, for any id.
+		return s.confirmPage(r, "Delete user",
 			"Are you sure you want to delete the user? It is highly recommended to never delete users but to disable them instead.")
 	}
 	id, _ := c.firstArg()
@@ -721,7 +745,10 @@ func (s *Server) usersSelfEdit(c *reqCtx) *response {
 	}
 	s.beforeValidateUser(merged, false)
 	errs, ok := s.validateUser(merged, fields, current.id())
-	if !ok || len(errs) > 0 {
+	if !ok {
+		return exception(r, http.StatusInternalServerError, internalErrorMessage)
+	}
+	if len(errs) > 0 {
 		return saveFail(r, "Could not edit User", failURL, "The profile could not be updated. Please, try again.", id)
 	}
 	updated := current.clone()
@@ -730,7 +757,7 @@ func (s *Server) usersSelfEdit(c *reqCtx) *response {
 	}
 	s.st.users[current.id()] = updated
 	c.changed = true
-	return prepare(r, http.StatusOK, s.viewUser(updated, false))
+	return s.viewAnswer(c, updated, selfEditAnswer)
 }
 
 // usersChangePw is UsersController::change_pw / __pw_change (§1.1.7).
@@ -783,7 +810,9 @@ func (s *Server) usersChangePw(c *reqCtx) *response {
 	return saveSuccess(r, url, "Password Changed.", nil)
 }
 
-// usersInitiatePasswordReset (§1.1.8): e-mail sending is treated as successful; the new password nobody knows.
+// usersInitiatePasswordReset (§1.1.8) is UsersController::initiatePasswordReset($id, $firstTime) and
+// User::initiatePasswordReset: a new random password (that nobody knows here) is e-mailed, and saved only if the
+// e-mail went out (see sendEmail: a disabled user counts as notified).
 func (s *Server) usersInitiatePasswordReset(c *reqCtx) *response {
 	r := c.r
 	id, _ := c.firstArg()
@@ -794,6 +823,21 @@ func (s *Server) usersInitiatePasswordReset(c *reqCtx) *response {
 	if !c.isPost() {
 		// Renders ajax/passwordResetConfirmationForm: no JSON view (inferred).
 		return exception(r, http.StatusInternalServerError, internalErrorMessage)
+	}
+	firstTime := len(c.rt.args) > 1 && !phpEmpty(c.rt.args[1])
+	if d, ok := unwrap(c, "User"); ok {
+		if v, set := d["firstTime"]; set && v != nil {
+			firstTime = !phpEmpty(v)
+		}
+	}
+	subject := subjectPasswordReset
+	if firstTime {
+		subject = subjectNewUser
+	}
+	if !s.sendEmail(u, subject) {
+		// json_encode escapes the slash.
+		return &response{status: http.StatusOK, contentType: "text/html; charset=UTF-8",
+			body: []byte(`{"saved":false,"errors":"There was an error notifying the user. His\/her credentials were not altered."}`)}
 	}
 	now := s.now().Unix()
 	u["password"] = hashPassword(s.rng, randString(s.rng, 40, passwordChars))
@@ -810,7 +854,8 @@ func (s *Server) usersInitiatePasswordReset(c *reqCtx) *response {
 func (s *Server) usersTotpDelete(c *reqCtx) *response {
 	r := c.r
 	if !c.isPost() && !c.isDelete() {
-		return s.confirmFragment(r, "Delete user TOTP", "Are you sure you want to delete the TOTP of the user?.")
+		// The confirmation dialog, for any id.
+		return s.confirmPage(r, "Delete user TOTP", "Are you sure you want to delete the TOTP of the user?.")
 	}
 	id, _ := c.firstArg()
 	u := s.adminFetch(c, id, true)
@@ -886,6 +931,12 @@ func (s *Server) authKeysAdd(c *reqCtx) *response {
 		{"created", itoa(k.Created)}, {"expiration", "0"}, {"read_only", k.ReadOnly}, {"user_id", itoa(k.UserID)},
 		{"comment", comment}, {"allowed_ips", nil}, {"unique_ips", []any{}}, {"authkey_raw", key},
 	}}})
+}
+
+// usersRegistrations is UsersController::registrations' REST branch: the Inbox's pending self-registrations,
+// which the emulator never has (users/register is not emulated), so always [] (any method, any filter).
+func (s *Server) usersRegistrations(c *reqCtx) *response {
+	return prepare(c.r, http.StatusOK, []any{})
 }
 
 // sameOrgAdmin reports whether the caller is an org admin of u's organisation.

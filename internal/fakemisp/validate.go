@@ -1,9 +1,7 @@
 package fakemisp
 
 import (
-	"crypto/x509"
 	"encoding/json"
-	"encoding/pem"
 	"regexp"
 	"strings"
 	"unicode/utf8"
@@ -88,16 +86,6 @@ func valueNotEmpty(field string, v any) string {
 	return strings.ToUpper(field[:1]) + field[1:] + " cannot be empty."
 }
 
-// validCertificate approximates User::validateCertificate: a parseable PEM X.509 certificate.
-func validCertificate(s string) bool {
-	block, _ := pem.Decode([]byte(s))
-	if block == nil {
-		return false
-	}
-	_, err := x509.ParseCertificate(block.Bytes)
-	return err == nil
-}
-
 // trimStrings is TrimBehavior::beforeValidate: every string value is trimmed (PHP trim's character set).
 func trimStrings(d map[string]any) {
 	for k, v := range d {
@@ -113,7 +101,8 @@ var userRuleOrder = []string{"role_id", "password", "org_id", "email", "autoaler
 
 // validateUser runs User::$validate over d for the whitelisted fields (nil: all fields). selfID excludes the user
 // being edited from the email uniqueness check. It returns CakePHP validationErrors ({field: [msg]}) or nil;
-// ok is false when a value would make PHP fail outright (arrays where strings are expected).
+// ok is false when a value would make PHP fail outright (arrays where strings are expected, a gpgkey that is a secret
+// key block).
 func (s *Server) validateUser(d map[string]any, whitelist map[string]bool, selfID int64) (obj, bool) {
 	var errs obj
 	add := func(f, msg string) { errs = append(errs, kv{f, []any{msg}}) }
@@ -199,15 +188,29 @@ func (s *Server) validateUser(d map[string]any, whitelist map[string]bool, selfI
 				add(f, msg)
 			}
 		case "gpgkey":
-			// User::validateGpgkey passes when GnuPG is not configured, as on this emulator.
+			if present && !phpEmpty(v) {
+				k, ok := phpString(v)
+				if !ok {
+					// An array reaches gpg as no key data: refused, not a PHP error.
+					add(f, msgGPGKeyInvalid)
+					continue
+				}
+				msg, crash := gpgKeyVerdict(k)
+				if crash {
+					return nil, false
+				}
+				if msg != "" {
+					add(f, msg)
+				}
+			}
 		case "certif_public":
 			if present && !phpEmpty(v) {
 				c, ok := phpString(v)
 				if !ok {
 					return nil, false
 				}
-				if !validCertificate(c) {
-					add(f, "Certificate not valid, please enter a valid certificate (x509).")
+				if msg := smimeCertificateProblem(c, s.now()); msg != "" {
+					add(f, msg)
 				}
 			}
 		case "nids_sid":

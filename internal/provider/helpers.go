@@ -77,6 +77,12 @@ func errorHint(err error) string {
 	if errors.As(err, &apiErr) && apiErr.StatusCode >= 500 {
 		return "\n\nMISP failed internally; its error log (app/tmp/logs/error.log) has the cause."
 	}
+	if errors.As(err, &apiErr) && strings.Contains(strings.Join(apiErr.Errors[""], " "), "error notifying the user") {
+		// User::initiatePasswordReset: the e-mail failed (SendEmail::sendToUser), so nothing was changed.
+		return "\n\nMISP could not send the e-mail, so it changed nothing. Either its e-mail setup is broken (mail " +
+			"transport, GnuPG signing) or the user's gpgkey cannot be used to encrypt (expired, revoked or sign-only); " +
+			"MISP's log (action \"email\") has the reason."
+	}
 	return ""
 }
 

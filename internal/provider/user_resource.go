@@ -836,6 +836,29 @@ func (r *userResource) Update(ctx context.Context, req resource.UpdateRequest, r
 		resp.Diagnostics.Append(resp.State.Set(ctx, &progress)...)
 	}
 
+	// MISP e-mails a reset to the user's address, encrypted to the user's gpgkey, as they are when it runs, and
+	// sends nothing to a disabled user (yet resets): a new address or key, or enabling the user, is saved first.
+	emailNow := state.Email.StringValue
+	var before misp.UserInput
+	if changed(plan.PasswordResetVersion, state.PasswordResetVersion) {
+		var moved int
+		before, in, moved = splitMailFields(in)
+		n -= moved
+		if moved > 0 {
+			if r.orgAdminCaller() && before.Email == nil {
+				before.Email = stringPtr(emailNow)
+			}
+			tflog.Debug(ctx, "editing the MISP user's e-mail fields before the password reset", map[string]any{"fields": moved})
+			if _, err := r.pd.client.EditUser(ctx, id, before); err != nil {
+				r.addWriteError(&resp.Diagnostics, "Error updating MISP user", fmt.Sprintf("Updating user %s (id %s)", email, id), err, false)
+				return
+			}
+			if before.Email != nil {
+				emailNow = types.StringValue(*before.Email)
+			}
+		}
+	}
+
 	// Resets first: they set change_pw and a random password, which a configured change_pw or a new
 	// password_wo in the same apply then override.
 	resetDone := false
@@ -881,7 +904,7 @@ func (r *userResource) Update(ctx context.Context, req resource.UpdateRequest, r
 	if n > 0 {
 		if r.orgAdminCaller() && in.Email == nil {
 			// For an org admin MISP checks the e-mail against the org's domains, reading it from the request.
-			in.Email = stringPtr(state.Email.StringValue)
+			in.Email = stringPtr(emailNow)
 		}
 		tflog.Debug(ctx, "editing MISP user", map[string]any{"fields": n, "password": in.Password != nil})
 		if _, err := r.pd.client.EditUser(ctx, id, in); err != nil {
@@ -892,9 +915,33 @@ func (r *userResource) Update(ctx context.Context, req resource.UpdateRequest, r
 			return
 		}
 	}
+	sent := sentFields(in)
+	for k := range sentFields(before) {
+		sent[k] = true
+	}
 	next := plan
-	r.readBack(ctx, id, plan, sentFields(in), &next, &resp.Diagnostics)
+	r.readBack(ctx, id, plan, sent, &next, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &next)...)
+}
+
+// splitMailFields moves out of in what decides where and how MISP e-mails the user: the address, the keys, and
+// an enabling of the user (a disabling stays, so that the e-mail still goes out). moved counts the fields.
+func splitMailFields(in misp.UserInput) (mail, rest misp.UserInput, moved int) {
+	rest = in
+	take := func(dst, src **string) {
+		if *src != nil {
+			*dst, *src = *src, nil
+			moved++
+		}
+	}
+	take(&mail.Email, &rest.Email)
+	take(&mail.GPGKey, &rest.GPGKey)
+	take(&mail.CertifPublic, &rest.CertifPublic)
+	if rest.Disabled != nil && !*rest.Disabled {
+		mail.Disabled, rest.Disabled = rest.Disabled, nil
+		moved++
+	}
+	return mail, rest, moved
 }
 
 // updateInput holds the configured attributes whose planned value differs from the state; n counts them.

@@ -2,15 +2,8 @@ package provider
 
 import (
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
-	"crypto/x509"
-	"crypto/x509/pkix"
-	"encoding/pem"
 	"errors"
 	"fmt"
-	"math/big"
 	"regexp"
 	"strings"
 	"testing"
@@ -26,6 +19,7 @@ import (
 
 	"github.com/misp-iac/terraform-provider-misp/internal/fakemisp"
 	"github.com/misp-iac/terraform-provider-misp/internal/misp"
+	"github.com/misp-iac/terraform-provider-misp/internal/testkeys"
 )
 
 const userAddr = "misp_user.test"
@@ -106,26 +100,6 @@ func testAccCheckUsersDestroyed(env *accEnv, t *testing.T) resource.TestCheckFun
 	}
 }
 
-// userTestCertificate is a throwaway self-signed x509 certificate (PEM, with MISP-trimmable final newline).
-func userTestCertificate(t *testing.T) string {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(1),
-		Subject:      pkix.Name{CommonName: "user@example.org"},
-		NotBefore:    time.Now().Add(-time.Hour),
-		NotAfter:     time.Now().Add(24 * time.Hour),
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}))
-}
-
 func userKnown(name string, v knownvalue.Check) statecheck.StateCheck {
 	return statecheck.ExpectKnownValue(userAddr, tfjsonpath.New(name), v)
 }
@@ -144,7 +118,7 @@ func TestAccUser_lifecycle(t *testing.T) {
 	t.Cleanup(func() { _ = c.DeleteOrganisation(context.Background(), org.ID.String()) })
 	orgB := org.ID.String()
 	email := randomName("lifecycle") + "@example.org"
-	cert := userTestCertificate(t)
+	cert := testkeys.SMIMECertificate
 	var id string
 
 	create := env.Config(fmt.Sprintf(`
@@ -162,11 +136,7 @@ resource "misp_user" "test" {
   notification_daily     = true
   notification_weekly    = true
   notification_monthly   = true
-  gpgkey                 = <<-EOT
-    -----BEGIN PGP PUBLIC KEY BLOCK-----
-    mDMEZQAAABYJKwYBBAHaRw8BAQdA
-    -----END PGP PUBLIC KEY BLOCK-----
-  EOT
+  gpgkey                 = %[4]q
   certif_public          = %[3]q
   nids_sid               = 1234567
   expiration             = "2030-01-02T03:04:05+02:00"
@@ -176,7 +146,7 @@ resource "misp_user" "test" {
   password_wo_version    = 1
   store_authkey          = true
 }
-`, email, orgB, cert))
+`, email, orgB, cert, testkeys.RSAGPGKey))
 
 	// Every managed attribute changed, except organisation and role.
 	updated := func(orgID, roleID, serverID string) string {
@@ -195,13 +165,13 @@ resource "misp_user" "test" {
   notification_daily     = false
   notification_weekly    = false
   notification_monthly   = false
-  gpgkey                 = "-----BEGIN PGP PUBLIC KEY BLOCK-----\nmDMEZQAAABYJKwYBBAHaRw8BAQdB\n-----END PGP PUBLIC KEY BLOCK-----"
+  gpgkey                 = %[5]q
   certif_public          = ""
   nids_sid               = 7654321
   expiration             = "2031-06-30T12:00:00Z"
   external_auth_required = false
   external_auth_key      = "ext-key-2"
-`, "renamed-"+email, orgID, roleID, serverID)
+`, "renamed-"+email, orgID, roleID, serverID, strings.TrimSpace(testkeys.Ed25519GPGKey))
 	}
 	withSecrets := func(body string) string {
 		return env.Config(body + "  password_wo         = \"Second-Passw0rd\"\n  password_wo_version = 2\n  store_authkey       = true\n}\n")

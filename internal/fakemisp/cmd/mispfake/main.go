@@ -17,6 +17,8 @@
 //	-tls-cert-out FILE  write that certificate (PEM) to FILE, for clients' CA bundles
 //	-faults SPEC        inject faults from the start (vocabulary: see package fakemisp)
 //	-no-control         turn the /_mispfake/ control API off
+//	-fail-email         make every e-mail MISP would send fail, as with a broken mail setup (password resets then
+//	                    answer {"saved": false, ...}); POST /_mispfake/email {"fail": false} turns it off
 //	-seed N             seed for generated values and fault injection (0: random)
 //	-quiet              do not log requests
 package main
@@ -59,7 +61,7 @@ func main() {
 // config is the parsed command line.
 type config struct {
 	listen, adminKey, state, certOut, faults string
-	tls, noControl, quiet                    bool
+	tls, noControl, quiet, failEmail         bool
 	seed                                     int64
 }
 
@@ -74,6 +76,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fset.StringVar(&c.certOut, "tls-cert-out", "", "write the self-signed certificate (PEM) to this file")
 	fset.StringVar(&c.faults, "faults", "", "faults to inject from the start, e.g. 'error:rate=0.1@POST /admin/users/*'")
 	fset.BoolVar(&c.noControl, "no-control", false, "disable the /_mispfake/ control API")
+	fset.BoolVar(&c.failEmail, "fail-email", false, "make every e-mail MISP would send fail (broken mail setup)")
 	fset.Int64Var(&c.seed, "seed", 0, "seed for generated values and fault injection (0: random)")
 	fset.BoolVar(&c.quiet, "quiet", false, "do not log requests")
 	if err := fset.Parse(args); err != nil {
@@ -121,7 +124,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 
 	p := &persister{path: c.state, logger: logger}
-	opts := fakemisp.Options{AdminKey: c.adminKey, DisableControlAPI: c.noControl, Seed: c.seed, OnChange: p.save}
+	opts := fakemisp.Options{AdminKey: c.adminKey, DisableControlAPI: c.noControl, Seed: c.seed, OnChange: p.save,
+		FailEmail: c.failEmail}
 	if !c.quiet {
 		opts.Logf = func(format string, args ...any) { logger.Printf(format, args...) }
 	}

@@ -276,3 +276,30 @@ func TestBinaryExitsZeroOnSignal(t *testing.T) {
 		}
 	}
 }
+
+func TestRunFailEmail(t *testing.T) {
+	st := start(t, "-listen", "127.0.0.1:0", "-admin-key", key, "-fail-email")
+	url := strings.TrimPrefix(st.lines[0], "MISP_URL=")
+	if code, body := get(t, http.DefaultClient, url+"/_mispfake/email", key); code != 200 || body["fail"] != true {
+		t.Fatalf("control API: %d %v", code, body)
+	}
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, url+"/users/initiatePasswordReset/1", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("Authorization", key)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := io.ReadAll(resp.Body)
+	_ = resp.Body.Close()
+	const want = `{"saved":false,"errors":"There was an error notifying the user. His\/her credentials were not altered."}`
+	if resp.StatusCode != 200 || string(raw) != want {
+		t.Errorf("password reset with -fail-email: %d %s, want 200 %s", resp.StatusCode, raw, want)
+	}
+	if rc := st.stop(t); rc != 0 {
+		t.Fatalf("exit code %d", rc)
+	}
+}
