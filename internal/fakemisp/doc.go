@@ -1,16 +1,17 @@
 // Package fakemisp is an in-memory emulator of the MISP 2.5.1 REST API for users, organisations and roles, written
-// from /work/shared/misp-api.md (and the MISP source it cites) so that real MISP clients cannot tell it from MISP.
+// from docs/development/misp-api.md (and the MISP source it cites) so that real MISP clients cannot tell it from MISP.
+// Section numbers such as §1.1.3 in this package, its test-case names included, refer to that file.
 // It does not import the provider or its client: it is an independent reading of MISP.
 //
 // # What it emulates
 //
-// A Server is an http.Handler seeded like a fresh install (misp-api.md §3.4): host organisation 1 "ORGNAME", the
+// A Server is an http.Handler seeded like a fresh install (§3.4): host organisation 1 "ORGNAME", the
 // six built-in roles 1–6 with their real flags (default role 3, "User"), and the site admin user 1
 // admin@admin.test (password "admin", change_pw set) whose advanced API key is Options.AdminKey.
 // Security.advanced_authkeys is on, as in MISP's default configuration, so every user created through
 // POST /admin/users/add (or CreateUser) gets its own key, shown once and usable at once.
 //
-// Endpoints (methods, status codes, envelopes and messages as in misp-api.md §0–§5, §9):
+// Endpoints (methods, status codes, envelopes and messages as in §0–§5, §9):
 //
 //	GET  /servers/getVersion
 //	GET  /admin/users/index[/search*:…][/value:…]   (also /admin/users, /users/admin_index)
@@ -35,8 +36,9 @@
 // roles, 404 for other orgs' users); role DELETE deleting roles still in use; pretty-printed JSON unless the
 // User-Agent starts with PyMISP or MISP; If-None-Match/ETag 304s. Where MISP's own behaviour is only inferred, the
 // code says so in a comment. Paths that make MISP render an HTML template under the JSON view class (GET on the
-// user/role delete endpoints, GET on /admin/roles/add) answer 500 "An Internal Error Has Occurred.", because
-// CakePHP's JsonView finds no JSON template for them (inferred).
+// user/role delete endpoints, GET on /admin/roles/add) answer 500 "An Internal Error Has Occurred." here. Real MISP
+// does so for GET on /admin/roles/add, but answers GET on the user and role delete endpoints with a 200 HTML
+// fragment, or with its 403 refusal for a role still in use (§1.1.5, §3.1.5): a known difference.
 //
 // Not emulated: events, sharing groups, user settings (UserSetting is always []), GnuPG (keys are accepted as
 // valid), e-mail (sending always "succeeds"), legacy (non-advanced) auth keys, and MISP's configurable switches
