@@ -108,8 +108,9 @@ func (s *Server) applyUserFields(u row, fields map[string]any) error {
 	return nil
 }
 
-// CreateUser creates a user with MISP's REST add defaults (§1.3) and returns its id and a fresh advanced API key.
-// "email" is required; "org_id" defaults to 1 and "role_id" to the default role; "password" sets the password.
+// CreateUser creates a user with MISP's REST add defaults (docs/development/misp-api.md §1.3) and returns its id and a
+// fresh advanced API key. "email" is required; "org_id" defaults to 1 and "role_id" to the default role; "password"
+// sets the password.
 func (s *Server) CreateUser(fields map[string]any) (id string, authkey string, err error) {
 	f := normalise(fields)
 	s.mu.Lock()

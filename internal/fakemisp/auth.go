@@ -24,7 +24,8 @@ func (c *caller) perm(name string) bool {
 
 func (c *caller) siteAdmin() bool { return c.perm("perm_site_admin") }
 
-// authenticate is AppController::__loginByAuthKey, _checkAuthUser and __verifyUser for API-key requests (§0.2).
+// authenticate is AppController::__loginByAuthKey, _checkAuthUser and __verifyUser for API-key requests
+// (docs/development/misp-api.md §0.2).
 func (s *Server) authenticate(c *reqCtx) *response {
 	r := c.r
 	failMsg := msgAuthFailed

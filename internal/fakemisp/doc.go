@@ -1,18 +1,17 @@
 // Package fakemisp is an in-memory emulator of the MISP 2.5.1 REST API for users, organisations and roles, written
-// from the project's notes on MISP's API (misp-api.md, cited by section as §n) and the MISP source they cite, so
-// that real MISP clients cannot tell it from MISP; where it was compared with a real, unmodified MISP 2.5.1, real
-// MISP's answers win and the code says so. It does not import the provider or its client: it is an independent
-// reading of MISP.
+// from docs/development/misp-api.md (and the MISP source it cites) so that real MISP clients cannot tell it from MISP.
+// Section numbers such as §1.1.3 in this package, its test-case names included, refer to that file.
+// It does not import the provider or its client: it is an independent reading of MISP.
 //
 // # What it emulates
 //
-// A Server is an http.Handler seeded like a fresh install (misp-api.md §3.4): host organisation 1 "ORGNAME", the
+// A Server is an http.Handler seeded like a fresh install (§3.4): host organisation 1 "ORGNAME", the
 // six built-in roles 1–6 with their real flags (default role 3, "User"), and the site admin user 1
 // admin@admin.test (password "admin", change_pw set) whose advanced API key is Options.AdminKey.
 // Security.advanced_authkeys is on, as in MISP's default configuration, so every user created through
 // POST /admin/users/add (or CreateUser) gets its own key, shown once and usable at once.
 //
-// Endpoints (methods, status codes, envelopes and messages as in misp-api.md §0–§5, §9):
+// Endpoints (methods, status codes, envelopes and messages as in §0–§5, §9):
 //
 //	GET  /servers/getVersion
 //	GET  /admin/users/index[/search*:…][/value:…]   (also /admin/users, /users/admin_index)

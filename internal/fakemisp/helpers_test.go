@@ -212,7 +212,7 @@ func (e *env) expect(name string, r reply, checks ...check) {
 
 // step is one table row: a request and what MISP answers.
 type step struct {
-	name   string // includes the misp-api.md section it encodes
+	name   string // starts with the docs/development/misp-api.md section it encodes
 	req    req
 	checks []check
 }

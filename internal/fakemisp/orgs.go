@@ -9,7 +9,7 @@ import (
 	"unicode/utf16"
 )
 
-// Handlers of OrganisationsController (misp-api.md §2).
+// Handlers of OrganisationsController (docs/development/misp-api.md §2).
 
 const (
 	msgInvalidOrg       = "Invalid organisation"

@@ -17,7 +17,8 @@ func renderRow(t *table, r row) obj {
 // renderUser is a users row as find('first') returns it: all columns plus the virtual totp_is_set.
 func renderUser(u row) obj {
 	o := renderRow(usersTable, u)
-	// Virtual field "User.totp IS NOT NULL": a computed column, so a string (misp-api.md §0.5, inferred).
+	// Virtual field "User.totp IS NOT NULL": a computed column, so a string (docs/development/misp-api.md §0.5,
+	// verified against MISP 2.5.1).
 	isSet := "0"
 	if u["totp"] != nil {
 		isSet = "1"

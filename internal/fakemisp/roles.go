@@ -8,7 +8,7 @@ import (
 	"strings"
 )
 
-// Handlers of RolesController, CRUDComponent and ServersController::getVersion (misp-api.md §3, §9).
+// Handlers of RolesController, CRUDComponent and ServersController::getVersion (docs/development/misp-api.md §3, §9).
 
 const msgInvalidRoleDot = "Invalid Role."
 

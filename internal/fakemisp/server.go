@@ -391,7 +391,8 @@ func (s *Server) handle(r *http.Request, rt route) *response {
 		return ep.fn(s, &reqCtx{r: r, rt: rt})
 	}
 	if !isREST(r, rt) {
-		// AppController::_redirectToLogin: no API-key login without the JSON Accept header (§0.1, §5.1).
+		// AppController::_redirectToLogin: no API-key login without the JSON Accept header
+		// (docs/development/misp-api.md §0.1, §5.1).
 		resp := &response{status: http.StatusFound, contentType: "text/html; charset=UTF-8"}
 		resp.setHeader("Location", baseURL(r)+"/users/login")
 		return resp

@@ -114,7 +114,8 @@ var rolePermFlags = []string{
 	"perm_view_feed_correlations", "perm_analyst_data", "perm_skip_otp",
 }
 
-// seedRoleColumns and seedRoles reproduce the INSERT statements of INSTALL/MYSQL.sql (misp-api.md §3.4).
+// seedRoleColumns and seedRoles reproduce the INSERT statements of INSTALL/MYSQL.sql
+// (docs/development/misp-api.md §3.4).
 var seedRoleColumns = []string{"perm_add", "perm_modify", "perm_modify_org", "perm_publish", "perm_publish_zmq",
 	"perm_publish_kafka", "perm_sync", "perm_admin", "perm_audit", "perm_full", "perm_auth", "perm_regexp_access",
 	"perm_tagger", "perm_site_admin", "perm_template", "perm_sharing_group", "perm_tag_editor", "perm_delegate",

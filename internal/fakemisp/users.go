@@ -6,7 +6,7 @@ import (
 	"strings"
 )
 
-// Handlers of UsersController (misp-api.md §1). They run with s.mu held (read or write, see routes).
+// Handlers of UsersController (docs/development/misp-api.md §1). They run with s.mu held (read or write, see routes).
 
 var heartbeatMessages = []string{
 	"You must construct additional pylons.",

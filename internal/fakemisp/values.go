@@ -158,7 +158,8 @@ func looseEqualInt(v any, n int64) bool {
 	return false
 }
 
-// colKind is the MySQL column family, which decides both storage and the JSON type MISP returns (misp-api.md §0.5).
+// colKind is the MySQL column family, which decides both storage and the JSON type MISP returns
+// (docs/development/misp-api.md §0.5).
 type colKind int
 
 const (

@@ -96,7 +96,7 @@ func (c *Client) InvalidateIndexCache() {
 
 // CachedUser returns a copy of user id's row of the users index (GET /admin/users/index), from a listing
 // shared with concurrent callers and reused until it is older than Config.IndexCacheTTL or a write goes
-// through the client. The row lacks what the index omits (misp-api.md §1.1.1: password, totp, sub,
+// through the client. The row lacks what the index omits (docs/development/misp-api.md §1.1.1: password, totp, sub,
 // external_auth_*, notification_*, hotp_counter, totp_is_set); use GetUser for those. A user absent from
 // the listing is ErrNotFound: the index shows a site admin every user and an org admin the users of its
 // organisation, the same users admin view would show.

@@ -2,7 +2,8 @@
 // Terraform provider manages: users, organisations, roles, the default role,
 // plus servers/getVersion and users/view/me for the connection check. It has
 // no Terraform dependency. The MISP behaviour it follows is documented in
-// the project's misp-api.md notes.
+// docs/development/misp-api.md; section numbers such as §1.1.4 in this
+// package refer to that file.
 //
 // # Requests
 //

@@ -9,7 +9,7 @@ import (
 	"strings"
 )
 
-// Organisation is a MISP organisation (misp-api.md §2.2). Landingpage is
+// Organisation is a MISP organisation (docs/development/misp-api.md §2.2). Landingpage is
 // absent from views; UserCount from add/edit answers; CreatedBy and
 // CreatedByEmail are shown to site admins (and org admins of that org).
 type Organisation struct {

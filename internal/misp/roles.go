@@ -15,7 +15,7 @@ const (
 	PermissionPublish   int64 = 3
 )
 
-// Role is a MISP role (misp-api.md §3.3). PermAdd, PermModify,
+// Role is a MISP role (docs/development/misp-api.md §3.3). PermAdd, PermModify,
 // PermModifyOrg and PermPublish follow from Permission. Default (the
 // instance's default role for new users) is filled only by ListRoles.
 type Role struct {

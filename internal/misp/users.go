@@ -7,7 +7,7 @@ import (
 	"net/http"
 )
 
-// User is a MISP user (misp-api.md §1.2). Which fields are filled depends on
+// User is a MISP user (docs/development/misp-api.md §1.2). Which fields are filled depends on
 // the endpoint: add/edit answers carry ServerID, the raw TOTP secret and the
 // one-time Authkey; views mask Password and TOTP and add PGPStatus,
 // Fingerprint and OrgAdmins; the index omits Password, TOTP, Sub,
@@ -128,7 +128,7 @@ func boolParam(v bool) string {
 }
 
 // UserInput is the body of user add/edit. Only non-nil fields are sent:
-// MISP's edit saves every key it receives (misp-api.md §1.1.4).
+// MISP's edit saves every key it receives (§1.1.4).
 type UserInput struct {
 	Email  *string `json:"email,omitempty"`
 	OrgID  *string `json:"org_id,omitempty"`
@@ -136,7 +136,7 @@ type UserInput struct {
 	// Password never appears in errors or logs.
 	Password *string `json:"password,omitempty"`
 	// EnablePassword (add only) makes MISP keep Password instead of
-	// generating a random one (misp-api.md §1.3).
+	// generating a random one (§1.3).
 	EnablePassword       *bool   `json:"enable_password,omitempty"`
 	ServerID             *string `json:"server_id,omitempty"`
 	ChangePw             *bool   `json:"change_pw,omitempty"`

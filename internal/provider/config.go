@@ -25,7 +25,7 @@ const (
 	envProfile    = "MISP_PROFILE"
 )
 
-// apiKeyPattern is MISP's own rule for an API key (misp-api.md §0.2).
+// apiKeyPattern is MISP's own rule for an API key (docs/development/misp-api.md §0.2).
 var apiKeyPattern = regexp.MustCompile(`^[a-zA-Z0-9]{40}$`)
 
 // providerModel is the provider block.

@@ -83,8 +83,9 @@ func (r *defaultRoleResource) Configure(_ context.Context, req resource.Configur
 	}
 }
 
-// currentDefaultRole reads the roles index, the only place MISP shows its default role (misp-api.md §3.1.1). It
-// returns the roles and the default role's id ("" when the setting points at no existing role).
+// currentDefaultRole reads the roles index, the only place MISP shows its default role
+// (docs/development/misp-api.md §3.1.1). It returns the roles and the default role's id ("" when the setting points
+// at no existing role).
 func currentDefaultRole(ctx context.Context, c *misp.Client) ([]misp.Role, string, error) {
 	roles, err := c.ListRoles(ctx, "")
 	if err != nil {

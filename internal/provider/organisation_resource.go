@@ -161,9 +161,10 @@ func (r *organisationResource) Schema(_ context.Context, _ resource.SchemaReques
 				},
 			},
 			"landingpage": schema.StringAttribute{
-				// MISP's REST edit ignores landingpage (misp-api.md §2.1.4), so it can only be set when the organisation
-				// is created. Replacing the organisation instead would be destructive (MISP refuses to delete an org
-				// with users, and the name is unique), so a change is refused at plan time with the way out.
+				// MISP's REST edit ignores landingpage (docs/development/misp-api.md §2.1.4), so it can only be set
+				// when the organisation is created. Replacing the organisation instead would be destructive (MISP
+				// refuses to delete an org with users, and the name is unique), so a change is refused at plan time
+				// with the way out.
 				MarkdownDescription: orgDescLanding + " **Set only at creation**: MISP's API cannot change it afterwards, so " +
 					"a plan that changes it fails with an explanation instead of replacing the organisation (its users " +
 					"would block the deletion). To change it, edit the organisation in MISP's UI and then the configuration, " +
@@ -475,7 +476,7 @@ func (r *organisationResource) Delete(ctx context.Context, req resource.DeleteRe
 			fmt.Sprintf("Deleting organisation %q (id %s)", name, id), err, nil)
 		return
 	}
-	// MISP's refusal carries no reason (misp-api.md §2.1.5): count the users to give one.
+	// MISP's refusal carries no reason (§2.1.5): count the users to give one.
 	reason := "MISP refuses to delete an organisation while users or events belong to it."
 	if o, gerr := r.client.GetOrganisation(ctx, id); gerr == nil {
 		if n := int64(o.UserCount); n > 0 {
@@ -542,7 +543,7 @@ func lookupOrganisationForImport(ctx context.Context, c *misp.Client, key string
 // fetchOrganisation reads one organisation by id or uuid the way every Read does. By id it comes from the
 // client's cached index of every organisation (one request for all, landingpage included); by uuid, or when
 // MISP hides its index from the key, from MISP's view plus the index for landingpage, which the view omits
-// (misp-api.md §2.1.2).
+// (§2.1.2).
 func fetchOrganisation(ctx context.Context, c *misp.Client, key string) (*misp.Organisation, error) {
 	if numericKeyRe.MatchString(key) {
 		// The client's cached index serves many organisations with one request, landingpage included.

@@ -15,7 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 )
 
-// mispUUIDRe is MISP's Validation::uuid rule (misp-api.md §2.2): RFC 4122 versions 0-5 only, any case.
+// mispUUIDRe is MISP's Validation::uuid rule (docs/development/misp-api.md §2.2): RFC 4122 versions 0-5 only, any case.
 var mispUUIDRe = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-5][0-9a-fA-F]{3}-[089abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$`)
 
 // mispUUIDValidator checks a uuid against MISP's rule at plan time (a uuid is no secret, so echoing it is fine).

@@ -1,5 +1,8 @@
 // Package provider implements the MISP Terraform provider: users, organisations and roles of a MISP
 // instance as infrastructure.
+//
+// Section numbers such as §3.1.4 in this package refer to docs/development/misp-api.md, the project's
+// reference of MISP's behaviour.
 package provider
 
 import (
@@ -44,7 +47,7 @@ type providerData struct {
 	// mispVersion is what servers/getVersion answered, e.g. "2.5.1".
 	mispVersion string
 	// me is the user the API key belongs to (users/view/me): its org is MISP's default org for new
-	// users, and its role decides what MISP silently forces (org admins, misp-api.md §4).
+	// users, and its role decides what MISP silently forces (org admins, docs/development/misp-api.md §4).
 	me *misp.UserView
 	// maxAttempts bounds every repeat of a request, creations included (max_retries).
 	maxAttempts int

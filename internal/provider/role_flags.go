@@ -9,7 +9,8 @@ import (
 
 // The role attributes shared by misp_role, misp_role and misp_roles: the permission level and the perm_* flags.
 
-// rolePermissions are the names of MISP's data-access levels, indexed by MISP's number (misp-api.md §3.2).
+// rolePermissions are the names of MISP's data-access levels, indexed by MISP's number
+// (docs/development/misp-api.md §3.2).
 var rolePermissions = []string{"read_only", "manage_own", "manage_org", "publish"}
 
 const rolePermissionDescription = "Data-access level: `read_only`, `manage_own` (add and edit own events), " +
@@ -46,7 +47,7 @@ type roleFlag struct {
 	api     func(*misp.Role) misp.Bool
 }
 
-// roleFlags lists every perm_* flag MISP 2.5.1 returns (misp-api.md §3.3), perm_full excepted (never returned).
+// roleFlags lists every perm_* flag MISP 2.5.1 returns (§3.3), perm_full excepted (never returned).
 var roleFlags = []roleFlag{
 	{name: "perm_add", derived: true, description: "May add events (from `permission`).",
 		model: func(m *roleModel) *types.Bool { return &m.PermAdd },

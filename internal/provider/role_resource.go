@@ -45,7 +45,8 @@ type roleResource struct {
 // so " x" would show a difference after every apply).
 var roleNameRe = regexp.MustCompile(`^\S(?:.*\S)?$`)
 
-// memoryLimitRe is the memory_limit MISP accepts on create (misp-api.md §3.1.3), or "" for MISP's default.
+// memoryLimitRe is the memory_limit MISP accepts on create (docs/development/misp-api.md §3.1.3), or "" for MISP's
+// default.
 var memoryLimitRe = regexp.MustCompile(`^(?:[0-9]+[MmGg]|-1)?$`)
 
 func (r *roleResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -328,7 +329,7 @@ func (r *roleResource) Update(ctx context.Context, req resource.UpdateRequest, r
 			*f.input(&in) = boolPtr(*f.model(&plan))
 		}
 	}
-	// MISP resets the data-access level to read-only on every edit without "permission" (misp-api.md §3.1.4), so
+	// MISP resets the data-access level to read-only on every edit without "permission" (§3.1.4), so
 	// it is always sent: the planned level, or the current one when the configuration leaves it out. The same goes
 	// for rate_limit_count below.
 	level := plan.Permission
@@ -421,7 +422,7 @@ func (r *roleResource) ImportState(ctx context.Context, req resource.ImportState
 }
 
 // fetchRole reads one role the way every Read does: from MISP's roles index, the only answer that carries the
-// "default" flag (misp-api.md §3.1.1). A missing role is an error matching misp.ErrNotFound.
+// "default" flag (§3.1.1). A missing role is an error matching misp.ErrNotFound.
 func fetchRole(ctx context.Context, c *misp.Client, id string) (*misp.Role, error) {
 	// The client's cached index serves many roles with one request (and only it carries "default").
 	r, err := c.CachedRole(ctx, id)

@@ -16,10 +16,10 @@ import (
 
 // Refreshing many misp_user resources costs one request: Read serves each user from the client's cached
 // users index (misp.Client.CachedUser) instead of a view per user. The index lacks some columns
-// (misp-api.md §1.1.1): notification_*, external_auth_required, external_auth_key and totp_is_set. Read
-// falls back to the view when the configuration manages one of the first five, which Create and Update
-// record in private state (Read has no configuration); without that record (an imported user, or a state
-// written before) it reads the view too. Read from the index, totp_enabled keeps its last known value.
+// (docs/development/misp-api.md §1.1.1): notification_*, external_auth_required, external_auth_key and totp_is_set.
+// Read falls back to the view when the configuration manages one of the first five, which Create and Update record in
+// private state (Read has no configuration); without that record (an imported user, or a state written before) it reads
+// the view too. Read from the index, totp_enabled keeps its last known value.
 
 // userReadPlanKey is the private-state key recording whether the index is enough to refresh a user.
 const userReadPlanKey = "read_from_index"

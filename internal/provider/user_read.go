@@ -34,7 +34,7 @@ func readUser(ctx context.Context, c *misp.Client, id string) (*userRecord, erro
 		return nil, err
 	}
 	rec := &userRecord{User: v.User, OrgName: v.Organisation.Name, RoleName: v.Role.Name}
-	// The view drops server_id (misp-api.md §1.1.2); the index keeps it. Filtering by e-mail keeps the
+	// The view drops server_id (docs/development/misp-api.md §1.1.2); the index keeps it. Filtering by e-mail keeps the
 	// answer to one row in practice; the id decides.
 	entries, err := c.ListUsers(ctx, misp.UserFilter{Email: v.User.Email})
 	if err != nil {

@@ -274,7 +274,7 @@ func (r *userResource) ValidateConfig(ctx context.Context, req resource.Validate
 }
 
 // orgAdminCaller reports whether the provider's key belongs to an org admin (not a site admin), the
-// caller for whom MISP silently forces the organisation and refuses privileged roles (§4).
+// caller for whom MISP silently forces the organisation and refuses privileged roles (docs/development/misp-api.md §4).
 func (r *userResource) orgAdminCaller() bool {
 	return r.pd != nil && r.pd.me != nil && bool(r.pd.me.Role.PermAdmin) && !bool(r.pd.me.Role.PermSiteAdmin)
 }

@@ -13,8 +13,8 @@ import (
 )
 
 // userStringKind selects how two values of a misp_user string attribute are compared. MISP normalises
-// some user input on save (misp-api.md §0.3, §1.4): it trims every string and compares e-mail addresses
-// case-insensitively, and it stores expiration as a UTC datetime. Values that MISP treats as the same must
+// some user input on save (docs/development/misp-api.md §0.3, §1.4): it trims every string and compares e-mail
+// addresses case-insensitively, and it stores expiration as a UTC datetime. Values that MISP treats as the same must
 // not show as drift, so these attributes use a string type with semantic equality.
 type userStringKind int
 

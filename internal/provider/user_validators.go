@@ -10,14 +10,14 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 )
 
-// userEmailRe is MISP's User::validateEmail (PCRE flags /ui, misp-api.md §1.4): dot-separated runs of
+// userEmailRe is MISP's User::validateEmail (PCRE flags /ui, docs/development/misp-api.md §1.4): dot-separated runs of
 // letters, digits and !#$%&'*+/=?^_`{|}~- before the @, then [a-z0-9_.-] (no TLD needed).
 var userEmailRe = regexp.MustCompile("(?i)^[\\p{L}0-9!#$%&'*+/=?^_`{|}~-]+(?:\\.[\\p{L}0-9!#$%&'*+/=?^_`{|}~-]+)*@[a-z0-9_\\-.]+$")
 
 // numericIDRe is a MISP object id.
 var numericIDRe = regexp.MustCompile(`^[0-9]+$`)
 
-// userPasswordMinLength is MISP's default Security.password_policy_length (misp-api.md §1.4).
+// userPasswordMinLength is MISP's default Security.password_policy_length (§1.4).
 const userPasswordMinLength = 12
 
 // userPasswordPolicy checks MISP's default password policy at plan time. It never repeats the value.
