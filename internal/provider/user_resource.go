@@ -64,7 +64,7 @@ type userResourceModel struct {
 	NidsSid              types.Int64     `tfsdk:"nids_sid"`
 	Expiration           userStringValue `tfsdk:"expiration"`
 	ExternalAuthRequired types.Bool      `tfsdk:"external_auth_required"`
-	ExternalAuthKey      userStringValue `tfsdk:"external_auth_key"`
+	ExternalAuthKey      types.String    `tfsdk:"external_auth_key"`
 
 	PasswordWO           types.String `tfsdk:"password_wo"`
 	PasswordWOVersion    types.Int64  `tfsdk:"password_wo_version"`
@@ -179,9 +179,11 @@ func (r *userResource) Schema(_ context.Context, _ resource.SchemaRequest, resp 
 			},
 			"external_auth_required": managedBool("Require external authentication (e.g. a client certificate) for this user (MISP default `false`)."),
 			"external_auth_key": schema.StringAttribute{
-				MarkdownDescription: "Key identifying the user to the external authentication module; `\"\"` for none.",
-				Optional:            true, Computed: true, Sensitive: true, PlanModifiers: keep(),
-				CustomType: userStringType{kind: userTrimmedKind},
+				MarkdownDescription: "Key identifying the user to the external authentication module; `\"\"` for none. " +
+					"MISP trims surrounding whitespace (not a diff). Never logged.",
+				Optional: true, Computed: true, Sensitive: true, PlanModifiers: keep(),
+				// No CustomType: the framework logs the values it hands to a type's semantic equality, so the
+				// trimming MISP does is absorbed by setFromRecord (trimmedKeepingPrior) instead.
 			},
 			"password_wo": schema.StringAttribute{
 				MarkdownDescription: "Write-only password (Terraform 1.11 or later): sent on creation, and again through an admin " +
@@ -422,7 +424,7 @@ func (m *userResourceModel) createInput(password types.String) misp.UserInput {
 		CertifPublic:         stringPtr(m.CertifPublic.StringValue),
 		NidsSid:              int64Ptr(m.NidsSid),
 		ExternalAuthRequired: boolPtr(m.ExternalAuthRequired),
-		ExternalAuthKey:      stringPtr(m.ExternalAuthKey.StringValue),
+		ExternalAuthKey:      stringPtr(m.ExternalAuthKey),
 	}
 	if known(password) {
 		in.Password = stringPtr(password)
@@ -857,7 +859,7 @@ func (m *userResourceModel) updateInput(state userResourceModel, diags *diag.Dia
 	in.ServerID = str(m.ServerID, state.ServerID, m.ServerID)
 	in.GPGKey = str(m.GPGKey, state.GPGKey, m.GPGKey.StringValue)
 	in.CertifPublic = str(m.CertifPublic, state.CertifPublic, m.CertifPublic.StringValue)
-	in.ExternalAuthKey = str(m.ExternalAuthKey, state.ExternalAuthKey, m.ExternalAuthKey.StringValue)
+	in.ExternalAuthKey = str(m.ExternalAuthKey, state.ExternalAuthKey, m.ExternalAuthKey)
 	in.Autoalert = boolean(m.Autoalert, state.Autoalert)
 	in.ContactAlert = boolean(m.ContactAlert, state.ContactAlert)
 	in.Disabled = boolean(m.Disabled, state.Disabled)
@@ -962,7 +964,7 @@ func (m *userResourceModel) setFromRecord(rec *userRecord, prior userResourceMod
 		m.ExternalAuthRequired, m.ExternalAuthKey = prior.ExternalAuthRequired, prior.ExternalAuthKey
 	} else {
 		m.ExternalAuthRequired = types.BoolValue(bool(u.ExternalAuthRequired))
-		m.ExternalAuthKey = userTrimmedValue(types.StringValue(u.ExternalAuthKey))
+		m.ExternalAuthKey = trimmedKeepingPrior(prior.ExternalAuthKey, u.ExternalAuthKey)
 	}
 	m.userComputedModel.setFromRecord(rec)
 
