@@ -39,6 +39,7 @@ func NewOrganisationResource() resource.Resource {
 
 type organisationResource struct {
 	client *misp.Client
+	pd     *providerData // the key's role, for the plan-time permission check
 }
 
 // organisationModel is misp_organisation, and one organisation of the misp_organisation(s) data sources.
@@ -100,7 +101,7 @@ func (r *organisationResource) Schema(_ context.Context, _ resource.SchemaReques
 		}
 	}
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "A MISP organisation. Needs a site admin's API key.\n\n" +
+		MarkdownDescription: "A MISP organisation. Needs a site admin's API key (any other key is refused at plan time).\n\n" +
 			"Only the attributes present in the configuration are ever sent to MISP: anything left out keeps the " +
 			"value MISP or a person in its UI gave it, and Terraform shows no difference for it.\n\n" +
 			"MISP refuses to delete an organisation while users (or events) still belong to it: move or delete its " +
@@ -196,7 +197,7 @@ func (r *organisationResource) Schema(_ context.Context, _ resource.SchemaReques
 
 func (r *organisationResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	if pd := providerDataFrom(req.ProviderData, &resp.Diagnostics); pd != nil {
-		r.client = pd.client
+		r.client, r.pd = pd.client, pd
 	}
 }
 
@@ -223,8 +224,12 @@ func (r *organisationResource) ValidateConfig(ctx context.Context, req resource.
 	}
 }
 
-// ModifyPlan refuses a change of landingpage on an existing organisation (see the attribute's description).
+// ModifyPlan refuses a change by a key that is not a site admin's, and a change of landingpage on an existing
+// organisation (see the attribute's description).
 func (r *organisationResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if !requireKeyForPlan(r.pd, req, &resp.Diagnostics, needSiteAdmin, "misp_organisation", "MISP organisations") {
+		return
+	}
 	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
 		return
 	}

@@ -57,7 +57,8 @@ func (p *mispProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Manages the people side of a [MISP](https://www.misp-project.org/) instance — users, " +
 			"organisations and roles — through MISP's REST API. The API key must belong to a site admin for " +
-			"organisations and roles; an org admin's key can manage the users of its own organisation.",
+			"organisations and roles; an org admin's key can manage the users of its own organisation. A key of any other " +
+			"role may only read roles and organisations: the provider refuses, at plan time, what the key's role may not do.",
 		Attributes: map[string]schema.Attribute{
 			"url": schema.StringAttribute{
 				MarkdownDescription: "Base URL of the MISP instance, e.g. `https://misp.example.org`. " +

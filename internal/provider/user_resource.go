@@ -284,7 +284,7 @@ func (r *userResource) orgAdminCaller() bool {
 // ModifyPlan fills in what MISP will do, so that apply never returns an inconsistent result, and turns
 // what MISP would silently ignore into plan-time errors.
 func (r *userResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() || r.pd == nil {
+	if r.pd == nil || !requireKeyForPlan(r.pd, req, &resp.Diagnostics, needUserAdmin, "misp_user", "MISP users") || req.Plan.Raw.IsNull() {
 		return
 	}
 	var plan, config userResourceModel
@@ -719,6 +719,9 @@ func (r *userResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 	var state userResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
+		return
+	}
+	if !requireKeyToRead(r.pd, &resp.Diagnostics, needUserAdmin, "misp_user", "MISP users") {
 		return
 	}
 	id := state.ID.ValueString()
