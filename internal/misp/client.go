@@ -77,8 +77,8 @@ type Config struct {
 	Logger func(ctx context.Context, ev RequestEvent)
 	// RetryIdempotentWrites opts in to retrying, like reads, the writes whose repetition cannot do
 	// more than one request (edits, deletes, set_default, totp_delete; see idempotentWrite). Off by
-	// default: then no POST is ever repeated once it may have reached MISP. Adds and password
-	// resets are never repeated either way.
+	// default: then no POST is repeated once it may have reached MISP. Either way the client never
+	// repeats an add or a password reset that may have reached MISP (see the package doc).
 	RetryIdempotentWrites bool
 	// RetryWaitMin and RetryWaitMax bound the exponential backoff; defaults
 	// DefaultRetryWaitMin and DefaultRetryWaitMax.

@@ -101,10 +101,10 @@ func (p *mispProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 				Validators:          []validator.Int64{int64validator.Between(1, 3600)},
 			},
 			"max_retries": schema.Int64Attribute{
-				MarkdownDescription: "Attempts for a request that meets a connection error, HTTP 429 or 502/503/504, with capped " +
-					"exponential backoff and jitter. Reads are retried, and so are edits and deletes, whose repetition changes nothing " +
-					"in MISP. A create is never repeated blindly: after a lost answer the provider looks the object up first " +
-					"(users by e-mail) and adopts it. Defaults to `4`.",
+				MarkdownDescription: "Attempts of each request, the first one included, when it meets a connection error, " +
+					"HTTP 429 or 502/503/504. Reads, edits and deletes are repeated; creates only after a lookup shows that " +
+					"MISP did not create the object; password resets only when nothing reached MISP. See " +
+					"[Retries and timeouts](#retries-and-timeouts). Defaults to `4`.",
 				Optional:   true,
 				Validators: []validator.Int64{int64validator.Between(1, 20)},
 			},
