@@ -105,8 +105,8 @@ func (r *userResource) Schema(_ context.Context, _ resource.SchemaRequest, resp 
 			"The provider's API key must belong to a site admin, or to an org admin (who can manage only the users of " +
 			"its own organisation and cannot hand out site-admin, sync or regexp roles; the provider checks this at plan time).\n\n" +
 			"Passwords go through the write-only `password_wo` (Terraform 1.11 or later) and never reach the plan or " +
-			"state. If the answer to the creation request is lost on the network, the provider finds the created user " +
-			"by e-mail and adopts it instead of creating a duplicate.",
+			"state. A creation whose answer is lost on the network is neither duplicated nor left behind: see " +
+			"[Retries and timeouts](https://registry.terraform.io/providers/misp-iac/misp/latest/docs#retries-and-timeouts).",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "MISP's numeric user id. Import with the id or the e-mail address.",
