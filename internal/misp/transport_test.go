@@ -217,7 +217,10 @@ func TestUnknownHostNotRetried(t *testing.T) {
 			_, err := c.EditUser(t.Context(), "1", misp.UserInput{Email: ptr("a@example.org")})
 			return err
 		},
-		"add": func(c *misp.Client) error { _, err := c.AddRole(t.Context(), misp.RoleInput{Name: ptr("x")}); return err },
+		"add": func(c *misp.Client) error {
+			_, err := c.AddRole(t.Context(), misp.RoleInput{Name: ptr("x")})
+			return err
+		},
 	}
 	for name, call := range calls {
 		t.Run(name, func(t *testing.T) {
