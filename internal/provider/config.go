@@ -3,6 +3,7 @@ package provider
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
 	"os"
 	"regexp"
@@ -89,16 +90,13 @@ func loadProfile(file, profile string, fileFromEnv, profileFromEnv bool, diags *
 	if fileFromEnv {
 		fileHint = "The path came from the " + envConfigFile + " environment variable; point it at an existing INI file."
 	}
-	if _, err := os.Stat(file); err != nil {
-		what := "cannot be read"
-		if errors.Is(err, os.ErrNotExist) {
-			what = "does not exist"
-		}
-		diags.AddAttributeError(fileAttr, "MISP configuration file not found",
-			fmt.Sprintf("The configuration file %q %s. %s", file, what, fileHint))
+	data, err := os.ReadFile(file)
+	if err != nil {
+		summary, detail := configFileReadError(file, err, fileHint)
+		diags.AddAttributeError(fileAttr, summary, detail)
 		return nil
 	}
-	cfg, err := ini.LoadSources(ini.LoadOptions{Insensitive: false}, file)
+	cfg, err := ini.LoadSources(ini.LoadOptions{Insensitive: false}, data)
 	if err != nil {
 		diags.AddAttributeError(fileAttr, "Invalid MISP configuration file",
 			fmt.Sprintf("The configuration file %q is not a valid INI file: %s", file, err))
@@ -133,6 +131,22 @@ func loadProfile(file, profile string, fileFromEnv, profileFromEnv bool, diags *
 	src.section = sec
 	src.name = profile
 	return src
+}
+
+// configFileReadError explains why the configuration file could not be read: missing, or unreadable and why
+// ("permission denied", "is a directory"...).
+func configFileReadError(file string, err error, fileHint string) (summary, detail string) {
+	if errors.Is(err, fs.ErrNotExist) {
+		return "MISP configuration file not found", fmt.Sprintf("The configuration file %q does not exist. %s", file, fileHint)
+	}
+	reason := err.Error()
+	var pathErr *fs.PathError
+	if errors.As(err, &pathErr) {
+		reason = pathErr.Err.Error() // the path is named already
+	}
+	return "MISP configuration file cannot be read",
+		fmt.Sprintf("The configuration file %q cannot be read: %s. Make it a file that the user running Terraform "+
+			"can read, or point config_file (or %s) at another one.", file, reason, envConfigFile)
 }
 
 // resolveString applies attribute > environment > named section > [DEFAULT].

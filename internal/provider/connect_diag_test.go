@@ -1,11 +1,14 @@
 package provider
 
 import (
+	"io/fs"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"syscall"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
 
@@ -124,16 +127,41 @@ func TestConfigure_unknownHostNotRetried(t *testing.T) {
 // TestShownURL: a password in a configured URL never reaches a diagnostic, whatever the URL's shape.
 func TestShownURL(t *testing.T) {
 	for in, want := range map[string]string{
-		"https://misp.example.org":           "https://misp.example.org",
-		"127.0.0.1:8080":                     "127.0.0.1:8080",
+		"https://misp.example.org":            "https://misp.example.org",
+		"127.0.0.1:8080":                      "127.0.0.1:8080",
 		"https://bob:s3cret@misp.example.org": "https://bob:xxxxx@misp.example.org",
-		"bob:s3cret@misp.example.org:8443/x": "bob:xxxxx@misp.example.org:8443/x",
-		"bob@misp.example.org":               "bob@misp.example.org",
-		"https://misp.example.org/a@b":       "https://misp.example.org/a@b",
-		"http://b:p@ss@host/x":               "http://b:xxxxx@host/x",
+		"bob:s3cret@misp.example.org:8443/x":  "bob:xxxxx@misp.example.org:8443/x",
+		"bob@misp.example.org":                "bob@misp.example.org",
+		"https://misp.example.org/a@b":        "https://misp.example.org/a@b",
+		"http://b:p@ss@host/x":                "http://b:xxxxx@host/x",
 	} {
 		if got := shownURL(in); got != want {
 			t.Errorf("shownURL(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// TestLoadProfile_unreadable: a configuration file that exists but cannot be read is named as such, with the
+// reason. The directory case goes through the file system; permission denied (which root, running the tests
+// here, never meets) through the error Go returns for it.
+func TestLoadProfile_unreadable(t *testing.T) {
+	dir := t.TempDir()
+	var diags diag.Diagnostics
+	if loadProfile(dir, "", false, false, &diags) != nil || len(diags) != 1 {
+		t.Fatalf("a directory loaded as a profile file: %v", diags)
+	}
+	if d := diags[0]; d.Summary() != "MISP configuration file cannot be read" ||
+		!strings.Contains(d.Detail(), "cannot be read: is a directory") || strings.Contains(d.Detail(), "INI") {
+		t.Errorf("directory: %s: %s", d.Summary(), d.Detail())
+	}
+	denied := &fs.PathError{Op: "open", Path: "/etc/misp.ini", Err: syscall.EACCES}
+	summary, detail := configFileReadError("/etc/misp.ini", denied, "")
+	if summary != "MISP configuration file cannot be read" ||
+		detail != `The configuration file "/etc/misp.ini" cannot be read: permission denied. Make it a file that the user `+
+			`running Terraform can read, or point config_file (or MISP_CONFIG_FILE) at another one.` {
+		t.Errorf("permission denied: %s: %s", summary, detail)
+	}
+	if summary, _ := configFileReadError("/x.ini", fs.ErrNotExist, ""); summary != "MISP configuration file not found" {
+		t.Errorf("missing file: %s", summary)
 	}
 }

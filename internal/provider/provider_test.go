@@ -297,3 +297,27 @@ func requireNXDOMAIN(t *testing.T, host string) {
 		t.Skipf("this machine's resolver does not answer \"no such host\" for %s (got %v)", host, err)
 	}
 }
+
+// TestAccProvider_unreadableProfile: a configuration file that exists but cannot be read is reported as
+// unreadable, with the reason, not as an invalid INI file; a file that is not INI is.
+func TestAccProvider_unreadableProfile(t *testing.T) {
+	clearProviderEnv(t)
+	dir := t.TempDir()
+	locked := writeFile(t, "locked.ini", "[DEFAULT]\nurl = https://misp.example.org\n")
+	if err := os.Chmod(locked, 0); err != nil {
+		t.Fatal(err)
+	}
+	broken := writeFile(t, "broken.ini", "[DEFAULT\nurl = https://misp.example.org\n")
+	steps := []resource.TestStep{
+		configStep(providerBlock(fmt.Sprintf("config_file = %q", dir)),
+			`(?s)MISP configuration file cannot be read.*`+regexp.QuoteMeta(fmt.Sprintf("%q", dir))+` cannot be read: is a directory`),
+		configStep(providerBlock(fmt.Sprintf("config_file = %q", broken)), `(?s)Invalid MISP configuration file.*not a valid INI file`),
+	}
+	if os.Geteuid() != 0 { // root reads a file of mode 0000
+		steps = append(steps, configStep(providerBlock(fmt.Sprintf("config_file = %q", locked)),
+			`(?s)MISP configuration file cannot be read.*cannot be read: permission denied`))
+	} else {
+		t.Log("running as root, which reads a file of mode 0000: TestLoadProfile_unreadable checks the permission-denied text")
+	}
+	runProviderTest(t, steps...)
+}
