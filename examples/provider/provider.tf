@@ -13,5 +13,5 @@ provider "misp" {
   # api_key = var.misp_api_key # or MISP_API_KEY
 
   timeout     = 30 # seconds per HTTP request
-  max_retries = 4  # attempts for read requests on 429/502/503/504 and connection errors
+  max_retries = 4  # attempts per request, the first included (see "Retries and timeouts")
 }

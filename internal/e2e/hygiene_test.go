@@ -8,33 +8,48 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"sort"
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+
 	"github.com/misp-iac/terraform-provider-misp/internal/fakemisp"
+	"github.com/misp-iac/terraform-provider-misp/internal/provider"
 )
 
-// hygieneConfig has a bot account whose API key is kept in state and a person with a password; version
-// selects which password each one has.
-func hygieneConfig(run, pwBot, pwPerson string, version int) string {
+// hygieneRun is what one hygiene configuration sets: per user a password and an external authentication
+// key; version selects the password generation (a change sends password_wo again).
+type hygieneRun struct {
+	run                                      string
+	pwBot, pwPerson, extKeyBot, extKeyPerson string
+	version                                  int
+}
+
+// hygieneConfig has a bot account whose API key is kept in state and a person with a password; both carry an
+// external authentication key (sensitive), which changes with the passwords.
+func hygieneConfig(h hygieneRun) string {
 	return providerHeader + fmt.Sprintf(`
 resource "misp_user" "bot" {
-  email               = "tfacc-ci-bot-%[5]s@hygiene.example.org"
+  email               = "tfacc-ci-bot-%[1]s@hygiene.example.org"
   org_id              = 1
   role_id             = 3
   store_authkey       = true
-  password_wo         = %[1]q
-  password_wo_version = %[2]d
+  password_wo         = %[2]q
+  password_wo_version = %[6]d
+  external_auth_key   = %[4]q
 }
 
 resource "misp_user" "person" {
-  email               = "tfacc-analyst-%[5]s@hygiene.example.org"
+  email               = "tfacc-analyst-%[1]s@hygiene.example.org"
   org_id              = 1
   role_id             = 3
   password_wo         = %[3]q
-  password_wo_version = %[4]d
+  password_wo_version = %[6]d
+  external_auth_key   = %[5]q
 }
-`, pwBot, version, pwPerson, version, run)
+`, h.run, h.pwBot, h.pwPerson, h.extKeyBot, h.extKeyPerson, h.version)
 }
 
 // strongPassword is a random password that meets MISP's default policy.
@@ -42,9 +57,81 @@ func strongPassword() string {
 	return "Pw-" + rand.Text() + "9a"
 }
 
-// TestSecretHygiene runs create, password rotation, a plan and destroy with TF_LOG=TRACE into a file: the
-// log must hold neither the provider's API key, nor any password, nor the authkey kept in state, nor any
-// other API-key-shaped string; the state file must hold no password.
+// externalAuthKey is a random external authentication key; the surrounding whitespace (which MISP trims)
+// must not become a diff either.
+func externalAuthKey() string {
+	return "  ext-" + rand.Text() + "\n"
+}
+
+// secretAttributes lists every sensitive or write-only attribute Terraform learns from the provider's
+// schema (provider block, resources, data sources, nested attributes and blocks included), as
+// "provider.api_key", "misp_user.password_wo", "data.misp_user.<name>".
+func secretAttributes(t *testing.T) []string {
+	t.Helper()
+	srv, err := providerserver.NewProtocol6WithError(provider.New("test")())()
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := srv.GetProviderSchema(t.Context(), &tfprotov6.GetProviderSchemaRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range resp.Diagnostics {
+		t.Fatalf("provider schema: %s: %s", d.Summary, d.Detail)
+	}
+	var out []string
+	var block func(prefix string, b *tfprotov6.SchemaBlock)
+	var object func(prefix string, o *tfprotov6.SchemaObject)
+	attrs := func(prefix string, as []*tfprotov6.SchemaAttribute, nested func(string, *tfprotov6.SchemaAttribute)) {
+		for _, a := range as {
+			if a.Sensitive || a.WriteOnly {
+				out = append(out, prefix+a.Name)
+			}
+			nested(prefix+a.Name+".", a)
+		}
+	}
+	object = func(prefix string, o *tfprotov6.SchemaObject) {
+		attrs(prefix, o.Attributes, func(p string, a *tfprotov6.SchemaAttribute) {
+			if a.NestedType != nil {
+				object(p, a.NestedType)
+			}
+		})
+	}
+	block = func(prefix string, b *tfprotov6.SchemaBlock) {
+		if b == nil {
+			return
+		}
+		attrs(prefix, b.Attributes, func(p string, a *tfprotov6.SchemaAttribute) {
+			if a.NestedType != nil {
+				object(p, a.NestedType)
+			}
+		})
+		for _, nb := range b.BlockTypes {
+			block(prefix+nb.TypeName+".", nb.Block)
+		}
+	}
+	block("provider.", resp.Provider.Block)
+	for name, s := range resp.ResourceSchemas {
+		block(name+".", s.Block)
+	}
+	for name, s := range resp.DataSourceSchemas {
+		block("data."+name+".", s.Block)
+	}
+	for name, s := range resp.EphemeralResourceSchemas {
+		block("ephemeral."+name+".", s.Block)
+	}
+	sort.Strings(out)
+	if len(out) == 0 {
+		t.Fatal("the provider's schemas have no sensitive attribute: the schema walk is broken")
+	}
+	return out
+}
+
+// TestSecretHygiene runs create, password and external-key rotation, a plan and destroy with TF_LOG=TRACE into
+// a file. Every sensitive or write-only attribute of the provider's schemas must be set by the run (the test
+// fails for one it does not know); the log must hold none of their values (the provider's API key, the
+// passwords, the external authentication keys, the authkey kept in state) nor any other API-key-shaped string;
+// the state file must hold no password.
 func TestSecretHygiene(t *testing.T) {
 	requireAcc(t)
 	t.Parallel()
@@ -53,12 +140,37 @@ func TestSecretHygiene(t *testing.T) {
 	e.ws.Env["TF_LOG"] = "TRACE"
 	e.ws.Env["TF_LOG_PATH"] = logPath
 
-	pw1Bot, pw1Person := strongPassword(), strongPassword()
-	pw2Bot, pw2Person := strongPassword(), strongPassword()
-	passwords := []string{pw1Bot, pw1Person, pw2Bot, pw2Person}
-
 	run := strings.ToLower(rand.Text()[:8])
-	e.write(t, "main.tf", hygieneConfig(run, pw1Bot, pw1Person, 1))
+	h1 := hygieneRun{run: run, pwBot: strongPassword(), pwPerson: strongPassword(),
+		extKeyBot: externalAuthKey(), extKeyPerson: externalAuthKey(), version: 1}
+	h2 := hygieneRun{run: run, pwBot: strongPassword(), pwPerson: strongPassword(),
+		extKeyBot: externalAuthKey(), extKeyPerson: externalAuthKey(), version: 2}
+	trimmed := func(keys ...string) []string {
+		out := make([]string, len(keys))
+		for i, k := range keys {
+			out[i] = strings.TrimSpace(k) // what MISP stores, the part that must not leak
+		}
+		return out
+	}
+	// secrets holds, per sensitive or write-only attribute, the values this run gives it.
+	secrets := map[string][]string{
+		"provider.api_key":            {e.key}, // MISP_API_KEY
+		"misp_user.password_wo":       {h1.pwBot, h1.pwPerson, h2.pwBot, h2.pwPerson},
+		"misp_user.external_auth_key": trimmed(h1.extKeyBot, h1.extKeyPerson, h2.extKeyBot, h2.extKeyPerson),
+		"misp_user.authkey":           nil, // computed: store_authkey = true on the bot; read from the state below
+	}
+	schemaSecrets := secretAttributes(t)
+	for _, name := range schemaSecrets {
+		if _, ok := secrets[name]; !ok {
+			t.Errorf("%s is sensitive or write-only, but the hygiene configuration does not set it: set it in "+
+				"hygieneConfig and add its values to secrets", name)
+		}
+	}
+	if t.Failed() {
+		t.FailNow()
+	}
+
+	e.write(t, "main.tf", hygieneConfig(h1))
 	e.run(t, 0, "apply", "-auto-approve", "-input=false", "-no-color")
 	state1 := readFile(t, e.ws.StatePath())
 
@@ -69,31 +181,43 @@ func TestSecretHygiene(t *testing.T) {
 	}
 	// Whether MISP received the passwords only the emulator can tell (MISP's API has no password check); on a
 	// real MISP the log and state checks below still run.
-	if !e.Real() && (!e.emu.Fake.CheckUserPassword(botID, pw1Bot) || !e.emu.Fake.CheckUserPassword(personID, pw1Person)) {
+	if !e.Real() && (!e.emu.Fake.CheckUserPassword(botID, h1.pwBot) || !e.emu.Fake.CheckUserPassword(personID, h1.pwPerson)) {
 		t.Fatal("MISP did not receive the configured passwords: the test would prove nothing")
 	}
-	authkey := storedAuthkey(t, state1)
+	e.requireExternalAuthKey(t, botID, h1.extKeyBot)
+	e.requireExternalAuthKey(t, personID, h1.extKeyPerson)
+	secrets["misp_user.authkey"] = []string{storedAuthkey(t, state1)} // computed: store_authkey = true on the bot
 
-	e.write(t, "main.tf", hygieneConfig(run, pw2Bot, pw2Person, 2))
+	e.write(t, "main.tf", hygieneConfig(h2))
 	e.run(t, 0, "apply", "-auto-approve", "-input=false", "-no-color")
-	if !e.Real() && (!e.emu.Fake.CheckUserPassword(botID, pw2Bot) || !e.emu.Fake.CheckUserPassword(personID, pw2Person)) {
+	if !e.Real() && (!e.emu.Fake.CheckUserPassword(botID, h2.pwBot) || !e.emu.Fake.CheckUserPassword(personID, h2.pwPerson)) {
 		t.Fatal("the rotated passwords did not reach MISP")
 	}
+	e.requireExternalAuthKey(t, botID, h2.extKeyBot)
+	e.requireExternalAuthKey(t, personID, h2.extKeyPerson)
 	state2 := readFile(t, e.ws.StatePath())
 	e.run(t, 0, "plan", "-input=false", "-no-color", "-detailed-exitcode")
 	e.run(t, 0, "destroy", "-auto-approve", "-input=false", "-no-color")
 
+	for _, name := range schemaSecrets {
+		for i, secret := range secrets[name] {
+			if len(secret) < 8 {
+				t.Fatalf("value %d of %s is %d characters long: too short to search the log for", i+1, name, len(secret))
+			}
+		}
+		if len(secrets[name]) == 0 {
+			t.Fatalf("the run gave %s no value", name)
+		}
+	}
 	trace := readFile(t, logPath)
 	if !strings.Contains(trace, "MISP API request") {
 		t.Fatalf("the trace log (%d bytes) holds no provider request log line: TF_LOG did not reach the provider", len(trace))
 	}
-	secrets := map[string]string{"the provider's API key": e.key, "the stored authkey": authkey}
-	for i, pw := range passwords {
-		secrets[fmt.Sprintf("password %d", i+1)] = pw
-	}
-	for what, secret := range secrets {
-		if strings.Contains(trace, secret) {
-			t.Errorf("the TRACE log contains %s", what)
+	for _, name := range schemaSecrets {
+		for i, secret := range secrets[name] {
+			if n := strings.Count(trace, secret); n > 0 {
+				t.Errorf("the TRACE log contains value %d of %s (%d times)", i+1, name, n)
+			}
 		}
 	}
 	// Any other string shaped like a MISP key (40 letters and digits, mixed case) would be a key MISP returned,
@@ -104,11 +228,24 @@ func TestSecretHygiene(t *testing.T) {
 		}
 	}
 	for name, st := range map[string]string{"after create": state1, "after rotation": state2} {
-		for i, pw := range passwords {
+		for i, pw := range secrets["misp_user.password_wo"] {
 			if strings.Contains(st, pw) {
 				t.Errorf("the state file %s contains password %d", name, i+1)
 			}
 		}
+	}
+}
+
+// requireExternalAuthKey fails unless MISP holds want (trimmed, as MISP stores it) as the user's external
+// authentication key: otherwise the log check would prove nothing.
+func (e *env) requireExternalAuthKey(t *testing.T, id, want string) {
+	t.Helper()
+	v, err := e.client(t).GetUser(t.Context(), id)
+	if err != nil {
+		t.Fatalf("reading user %s: %v", id, err)
+	}
+	if v.User.ExternalAuthKey != strings.TrimSpace(want) {
+		t.Fatalf("MISP does not hold the configured external_auth_key of user %s: the test would prove nothing", id)
 	}
 }
 

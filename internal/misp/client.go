@@ -77,8 +77,8 @@ type Config struct {
 	Logger func(ctx context.Context, ev RequestEvent)
 	// RetryIdempotentWrites opts in to retrying, like reads, the writes whose repetition cannot do
 	// more than one request (edits, deletes, set_default, totp_delete; see idempotentWrite). Off by
-	// default: then no POST is ever repeated once it may have reached MISP. Adds and password
-	// resets are never repeated either way.
+	// default: then no POST is repeated once it may have reached MISP. Either way the client never
+	// repeats an add or a password reset that may have reached MISP (see the package doc).
 	RetryIdempotentWrites bool
 	// RetryWaitMin and RetryWaitMax bound the exponential backoff; defaults
 	// DefaultRetryWaitMin and DefaultRetryWaitMax.
@@ -328,9 +328,11 @@ func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 }
 
 // checkRetry is the retry policy: GET and HEAD, and the writes that may be
-// repeated safely (see idempotentWrite), are retried on transport errors
-// (except TLS failures), 429, 502, 503 and 504. Any other request is retried
-// only when the connection could not be established, i.e. nothing was sent.
+// repeated safely (see idempotentWrite), are retried on transport errors,
+// 429, 502, 503 and 504. Any other request is retried only when the
+// connection could not be established, i.e. nothing was sent. Failures that
+// waiting cannot heal are never retried: TLS errors, a plain-HTTP answer to
+// https://, and a host name that does not exist.
 func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
 	if ctx.Err() != nil {
 		return false, ctx.Err()
@@ -340,7 +342,7 @@ func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, erro
 		idempotent = st.idempotent
 	}
 	if err != nil {
-		if errors.Is(classify(err), ErrTLS) {
+		if kind := classify(err); errors.Is(kind, ErrTLS) || errors.Is(kind, ErrPlainHTTP) || IsUnknownHost(err) {
 			return false, nil
 		}
 		return idempotent || isDialError(err), nil
@@ -392,12 +394,21 @@ func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 	return max(t.Sub(now), 0), true
 }
 
+// IsUnknownHost reports whether err is a DNS answer that the host name does
+// not exist ("no such host"), which no retry can change. Temporary resolver
+// failures are not.
+func IsUnknownHost(err error) bool {
+	var dnsErr *net.DNSError
+	return errors.As(err, &dnsErr) && dnsErr.IsNotFound
+}
+
 func isDialError(err error) bool {
 	var op *net.OpError
 	return errors.As(err, &op) && op.Op == "dial"
 }
 
-// classify maps a transport error to ErrTLS, ErrUnreachable, ErrTimeout or nil.
+// classify maps a transport error to ErrPlainHTTP, ErrTLS, ErrUnreachable,
+// ErrTimeout or nil.
 func classify(err error) error {
 	var (
 		certErr     *tls.CertificateVerificationError
@@ -410,10 +421,12 @@ func classify(err error) error {
 		netErr      net.Error
 	)
 	switch {
+	case strings.Contains(err.Error(), "server gave HTTP response to HTTPS client"):
+		// net/http's own error (a plain string) when the first bytes of the "TLS" answer look like HTTP.
+		return ErrPlainHTTP
 	case errors.As(err, &certErr), errors.As(err, &unknownAuth), errors.As(err, &hostErr),
 		errors.As(err, &invalidErr), errors.As(err, &recordErr), errors.As(err, &alertErr),
-		strings.Contains(err.Error(), "tls: "), strings.Contains(err.Error(), "x509: "),
-		strings.Contains(err.Error(), "server gave HTTP response to HTTPS client"):
+		strings.Contains(err.Error(), "tls: "), strings.Contains(err.Error(), "x509: "):
 		return ErrTLS
 	case isDialError(err), errors.As(err, &dnsErr), errors.Is(err, syscall.ECONNREFUSED),
 		errors.Is(err, syscall.EHOSTUNREACH), errors.Is(err, syscall.ENETUNREACH):

@@ -55,25 +55,31 @@
 //   - *TransportError when no answer arrived, classified as ErrTLS,
 //     ErrUnreachable or ErrTimeout (and matching context errors).
 //
-// No error text contains the API key or a password sent in the request:
-// they are scrubbed from anything MISP echoes, and a 2xx body that fails to
+// No error text contains the API key, or a password or external
+// authentication key sent in the request: they are scrubbed from anything
+// MISP echoes, and a 2xx body that fails to
 // decode is never quoted (it may hold a new API key).
 //
 // # Retries and timeouts
 //
 // Requests go through hashicorp/go-retryablehttp. GET and HEAD are retried
-// on transport errors (not on TLS failures), 429, 502, 503 and 504, up to
-// Config.MaxRetries attempts in total (default 4), with capped exponential
-// backoff (RetryWaitMin doubling up to RetryWaitMax) and equal jitter; a
-// Retry-After header is honoured up to max(RetryWaitMax, 2 minutes). So are
-// the writes that repetition cannot make do more: edits, deletes (a repeat
-// of an applied delete answers 404), set_default and totp_delete. Any other
-// POST (adds, password resets) is retried only when the connection could
-// not be established (dial or DNS failure), i.e. when nothing reached the
-// server; once it may have been sent it is never repeated, whatever the
-// answer. Config.Timeout bounds each
-// attempt (default 30s); the caller's context bounds the whole call,
-// backoff waits included.
+// on transport errors, 429, 502, 503 and 504, up to Config.MaxRetries
+// attempts in total (default 4), with capped exponential backoff
+// (RetryWaitMin doubling up to RetryWaitMax) and equal jitter; a Retry-After
+// header is honoured up to max(RetryWaitMax, 2 minutes). TLS failures and
+// unknown host names are never retried: waiting does not heal them.
+//
+// With Config.RetryIdempotentWrites (off by default; the provider turns it
+// on) the writes that repetition cannot make do more are retried like reads:
+// edits, deletes (a repeat of an applied delete answers 404), set_default and
+// totp_delete. Any other POST (adds, password resets, and every write without
+// that option) is retried only when the connection could not be opened (the
+// dial failed), i.e. when nothing reached the server; once it may have been
+// sent, the client never repeats it, whatever the answer. Repeating a create
+// whose outcome is unknown is the caller's decision, after looking the object
+// up (the provider does so for users, organisations and roles).
+// Config.Timeout bounds each attempt (default 30s); the caller's context
+// bounds the whole call, backoff waits included.
 //
 // A Client is safe for concurrent use.
 package misp

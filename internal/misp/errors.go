@@ -24,9 +24,12 @@ var (
 	ErrPermissionDenied = errors.New("permission denied")
 	// ErrLoginRedirect matches a 3xx answer pointing at MISP's login page.
 	ErrLoginRedirect = errors.New("MISP answered with its login page")
-	// ErrTLS matches TLS failures: untrusted or invalid certificates, failed
-	// handshakes, or speaking TLS to a plain-HTTP port.
+	// ErrTLS matches TLS failures: untrusted or invalid certificates and
+	// failed handshakes.
 	ErrTLS = errors.New("TLS connection to MISP failed")
+	// ErrPlainHTTP matches an https:// request that the server answered in
+	// plain HTTP: the URL's scheme (or port) is wrong, not its certificates.
+	ErrPlainHTTP = errors.New("the server answered in plain HTTP, not HTTPS")
 	// ErrUnreachable matches failures to connect: DNS, refused or
 	// unroutable connections.
 	ErrUnreachable = errors.New("MISP is unreachable")
@@ -170,7 +173,8 @@ func (e *RedirectError) Is(target error) bool { return target == ErrLoginRedirec
 func (e *RedirectError) isLogin() bool { return strings.Contains(e.Location, "/users/login") }
 
 // TransportError is a failure below HTTP: no answer was received. Kind is
-// ErrTLS, ErrUnreachable, ErrTimeout or nil (another connection error).
+// ErrTLS, ErrPlainHTTP, ErrUnreachable, ErrTimeout or nil (another connection
+// error).
 type TransportError struct {
 	Kind     error
 	Method   string

@@ -326,16 +326,18 @@ func TestAuthenticationErrorUnwraps(t *testing.T) {
 	}
 }
 
-// TestNoSecretInErrors makes MISP echo the API key and the password back and
-// checks that neither reaches an error string or a log event.
+// TestNoSecretInErrors makes MISP echo the API key, the password and the external authentication key (as
+// sent and as MISP stores it, trimmed) back and checks that none reaches an error string or a log event.
 func TestNoSecretInErrors(t *testing.T) {
 	t.Parallel()
 	const password = "Sup3r-Secret-Passw0rd!"
+	const extKey = "ext-auth-S3cret"
 	echo := fmt.Sprintf(`{"saved":false,"name":"Could not add User %[1]s","message":"key %[1]s","url":"/admin/users/add?k=%[1]s",
-		"errors":{"password %[2]s":["%[2]s is weak"],"authkey":"%[1]s"}}`, testKey, password)
+		"errors":{"password %[2]s":["%[2]s is weak"],"authkey":"%[1]s","external_auth_key":["%[3]s taken"]}}`, testKey, password, extKey)
 	srv := newFakeServer(t,
 		reply{Status: 403, Body: echo},
-		reply{Status: 500, ContentType: "text/html", Body: "<pre>Authorization: " + testKey + " password=" + password + "</pre>"},
+		reply{Status: 500, ContentType: "text/html", Body: "<pre>Authorization: " + testKey + " password=" + password +
+			" external_auth_key=" + extKey + "</pre>"},
 		reply{Status: 302, Header: map[string]string{"Location": "/users/login?key=" + testKey}},
 	)
 	var events []string
@@ -343,14 +345,17 @@ func TestNoSecretInErrors(t *testing.T) {
 		cfg.MaxRetries = 1
 		cfg.Logger = func(_ context.Context, ev misp.RequestEvent) { events = append(events, fmt.Sprintf("%+v", ev)) }
 	})
-	in := misp.UserInput{Email: ptr("a@example.org"), Password: ptr(password)}
+	in := misp.UserInput{Email: ptr("a@example.org"), Password: ptr(password), ExternalAuthKey: ptr(" " + extKey + "\n")}
+	leaks := func(text string) bool {
+		return strings.Contains(text, testKey) || strings.Contains(text, password) || strings.Contains(text, extKey)
+	}
 	for i := range 3 {
 		_, err := c.EditUser(t.Context(), "6", in)
 		if err == nil {
 			t.Fatalf("call %d: no error", i)
 		}
 		for _, text := range []string{err.Error(), fmt.Sprintf("%+v", err), fmt.Sprintf("%#v", err)} {
-			if strings.Contains(text, testKey) || strings.Contains(text, password) {
+			if leaks(text) {
 				t.Errorf("call %d: error text leaks a secret: %s", i, text)
 			}
 		}
@@ -360,14 +365,14 @@ func TestNoSecretInErrors(t *testing.T) {
 				t.Errorf("call %d: empty APIError", i)
 			}
 			for k, v := range apiErr.Errors {
-				if strings.Contains(k+strings.Join(v, ""), password) || strings.Contains(k+strings.Join(v, ""), testKey) {
+				if leaks(k + strings.Join(v, "")) {
 					t.Errorf("call %d: errors leak a secret", i)
 				}
 			}
 		}
 	}
 	for _, ev := range events {
-		if strings.Contains(ev, testKey) || strings.Contains(ev, password) {
+		if leaks(ev) {
 			t.Errorf("log event leaks a secret: %s", ev)
 		}
 	}

@@ -198,6 +198,72 @@ func TestConnectionErrors(t *testing.T) {
 	})
 }
 
+// TestUnknownHostNotRetried: a host name that does not exist is reported after one attempt, for reads and
+// writes alike, while a temporary resolver failure is retried like any connection failure.
+func TestUnknownHostNotRetried(t *testing.T) {
+	t.Parallel()
+	dial := func(notFound bool) func(context.Context, string, string) (net.Conn, error) {
+		return func(_ context.Context, network, addr string) (net.Conn, error) {
+			host, _, _ := net.SplitHostPort(addr)
+			// What net.Dialer returns when the resolver fails.
+			return nil, &net.OpError{Op: "dial", Net: network, Err: &net.DNSError{
+				Err: "no such host", Name: host, IsNotFound: notFound, IsTemporary: !notFound,
+			}}
+		}
+	}
+	calls := map[string]func(*misp.Client) error{
+		"read": func(c *misp.Client) error { _, err := c.GetVersion(t.Context()); return err },
+		"edit": func(c *misp.Client) error {
+			_, err := c.EditUser(t.Context(), "1", misp.UserInput{Email: ptr("a@example.org")})
+			return err
+		},
+		"add": func(c *misp.Client) error {
+			_, err := c.AddRole(t.Context(), misp.RoleInput{Name: ptr("x")})
+			return err
+		},
+	}
+	for name, call := range calls {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			var attempts atomic.Int32
+			tr := &http.Transport{DialContext: dial(true)}
+			c := newClient(t, "https://misp.example.invalid", func(cfg *misp.Config) {
+				cfg.MaxRetries = 4
+				cfg.HTTPClient = &http.Client{Transport: tr}
+				cfg.RetryIdempotentWrites = true
+				cfg.Logger = func(context.Context, misp.RequestEvent) { attempts.Add(1) }
+			})
+			err := call(c)
+			if !errors.Is(err, misp.ErrUnreachable) || !misp.IsUnknownHost(err) {
+				t.Fatalf("error = %v, want ErrUnreachable and an unknown host", err)
+			}
+			if attempts.Load() != 1 {
+				t.Errorf("%d attempts, want 1: an unknown host name does not heal", attempts.Load())
+			}
+			if !strings.Contains(err.Error(), "no such host") {
+				t.Errorf("error = %q", err)
+			}
+		})
+	}
+	t.Run("temporary resolver failure", func(t *testing.T) {
+		t.Parallel()
+		var attempts atomic.Int32
+		tr := &http.Transport{DialContext: dial(false)}
+		c := newClient(t, "https://misp.example.invalid", func(cfg *misp.Config) {
+			cfg.MaxRetries = 2
+			cfg.HTTPClient = &http.Client{Transport: tr}
+			cfg.Logger = func(context.Context, misp.RequestEvent) { attempts.Add(1) }
+		})
+		_, err := c.GetVersion(t.Context())
+		if misp.IsUnknownHost(err) || !errors.Is(err, misp.ErrUnreachable) {
+			t.Fatalf("error = %v", err)
+		}
+		if attempts.Load() != 2 {
+			t.Errorf("%d attempts, want 2: a temporary resolver failure may heal", attempts.Load())
+		}
+	})
+}
+
 // closedURL returns the URL of a port that nothing listens on.
 func closedURL(t *testing.T) string {
 	t.Helper()
@@ -373,9 +439,19 @@ func TestTLS(t *testing.T) {
 	t.Run("TLS to a plain HTTP port", func(t *testing.T) {
 		t.Parallel()
 		plain := newFakeServer(t, reply{Body: versionBody})
-		c := newClient(t, strings.Replace(plain.URL, "http://", "https://", 1))
-		if _, err := c.GetVersion(t.Context()); !errors.Is(err, misp.ErrTLS) {
-			t.Fatalf("error = %v, want ErrTLS", err)
+		var attempts atomic.Int32
+		c := newClient(t, strings.Replace(plain.URL, "http://", "https://", 1), func(cfg *misp.Config) {
+			cfg.Logger = func(context.Context, misp.RequestEvent) { attempts.Add(1) }
+		})
+		_, err := c.GetVersion(t.Context())
+		if !errors.Is(err, misp.ErrPlainHTTP) || errors.Is(err, misp.ErrTLS) {
+			t.Fatalf("error = %v, want ErrPlainHTTP and not ErrTLS (the certificates are not the problem)", err)
+		}
+		if attempts.Load() != 1 {
+			t.Errorf("%d attempts, want 1 (a plain-HTTP server stays one)", attempts.Load())
+		}
+		if !strings.Contains(err.Error(), "the server answered in plain HTTP, not HTTPS: GET https://") {
+			t.Errorf("error = %q", err)
 		}
 	})
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"strings"
 )
 
 // User is a MISP user (docs/development/misp-api.md §1.2). Which fields are filled depends on
@@ -162,11 +163,16 @@ type UserInput struct {
 	Notify *bool `json:"notify,omitempty"`
 }
 
+// secrets are the sensitive values of in, scrubbed from error text: the password and the external
+// authentication key, each also as MISP stores it (trimmed).
 func (in UserInput) secrets() []string {
-	if in.Password != nil {
-		return []string{*in.Password}
+	var out []string
+	for _, s := range []*string{in.Password, in.ExternalAuthKey} {
+		if s != nil {
+			out = append(out, *s, strings.Trim(*s, " \t\n\r\x00\x0B"))
+		}
 	}
-	return nil
+	return out
 }
 
 // ListUsers lists users (GET /admin/users/index/<filters>). MISP does not

@@ -3,6 +3,7 @@ package provider
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
 	"os"
 	"regexp"
@@ -89,16 +90,13 @@ func loadProfile(file, profile string, fileFromEnv, profileFromEnv bool, diags *
 	if fileFromEnv {
 		fileHint = "The path came from the " + envConfigFile + " environment variable; point it at an existing INI file."
 	}
-	if _, err := os.Stat(file); err != nil {
-		what := "cannot be read"
-		if errors.Is(err, os.ErrNotExist) {
-			what = "does not exist"
-		}
-		diags.AddAttributeError(fileAttr, "MISP configuration file not found",
-			fmt.Sprintf("The configuration file %q %s. %s", file, what, fileHint))
+	data, err := os.ReadFile(file)
+	if err != nil {
+		summary, detail := configFileReadError(file, err, fileHint)
+		diags.AddAttributeError(fileAttr, summary, detail)
 		return nil
 	}
-	cfg, err := ini.LoadSources(ini.LoadOptions{Insensitive: false}, file)
+	cfg, err := ini.LoadSources(ini.LoadOptions{Insensitive: false}, data)
 	if err != nil {
 		diags.AddAttributeError(fileAttr, "Invalid MISP configuration file",
 			fmt.Sprintf("The configuration file %q is not a valid INI file: %s", file, err))
@@ -133,6 +131,22 @@ func loadProfile(file, profile string, fileFromEnv, profileFromEnv bool, diags *
 	src.section = sec
 	src.name = profile
 	return src
+}
+
+// configFileReadError explains why the configuration file could not be read: missing, or unreadable and why
+// ("permission denied", "is a directory"...).
+func configFileReadError(file string, err error, fileHint string) (summary, detail string) {
+	if errors.Is(err, fs.ErrNotExist) {
+		return "MISP configuration file not found", fmt.Sprintf("The configuration file %q does not exist. %s", file, fileHint)
+	}
+	reason := err.Error()
+	var pathErr *fs.PathError
+	if errors.As(err, &pathErr) {
+		reason = pathErr.Err.Error() // the path is named already
+	}
+	return "MISP configuration file cannot be read",
+		fmt.Sprintf("The configuration file %q cannot be read: %s. Make it a file that the user running Terraform "+
+			"can read, or point config_file (or %s) at another one.", file, reason, envConfigFile)
 }
 
 // resolveString applies attribute > environment > named section > [DEFAULT].
@@ -216,21 +230,56 @@ func resolveConfig(m providerModel, diags *diag.Diagnostics) *resolvedConfig {
 
 func validateURL(rc *resolvedConfig, diags *diag.Diagnostics) {
 	p := path.Root("url")
-	if rc.URL == "" {
+	raw := strings.TrimSpace(rc.URL)
+	if raw == "" {
 		diags.AddAttributeError(p, "Missing MISP URL",
 			"The provider needs the base URL of your MISP instance, e.g. https://misp.example.org. "+
 				"Set the url attribute, the "+envURL+" environment variable, or url in a config_file profile.")
 		return
 	}
-	u, err := url.Parse(rc.URL)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		shown := "the configured value"
-		if err == nil {
-			shown = fmt.Sprintf("%q", u.Redacted())
+	shown := shownURL(raw)
+	u, err := url.Parse(raw)
+	var problem string
+	switch {
+	case !strings.Contains(raw, "://"):
+		problem = fmt.Sprintf("has no scheme. Write it with one: %q for a MISP served over plain HTTP, or %q with TLS",
+			"http://"+shown, "https://"+shown)
+	case err != nil:
+		var uerr *url.Error
+		if errors.As(err, &uerr) {
+			err = uerr.Err // the url.Error would repeat the URL, a password included
 		}
-		diags.AddAttributeError(p, "Invalid MISP URL",
-			fmt.Sprintf("The MISP URL %s (from the %s) must be an absolute http:// or https:// URL, e.g. https://misp.example.org.", shown, rc.URLSource))
+		problem = fmt.Sprintf("is not a valid URL (%s). Write MISP's base URL, e.g. https://misp.example.org", err)
+	case u.Scheme != "http" && u.Scheme != "https":
+		problem = fmt.Sprintf("has the scheme %q: MISP's base URL must start with http:// or https://, e.g. https://misp.example.org", u.Scheme)
+	case u.Host == "":
+		problem = "has no host name. Write MISP's base URL, e.g. https://misp.example.org"
+	default:
+		return
 	}
+	diags.AddAttributeError(p, "Invalid MISP URL", fmt.Sprintf("The MISP URL %q (from the %s) %s.", shown, rc.URLSource, problem))
+}
+
+// shownURL is a configured URL fit for a diagnostic: the password of a user:password@ part is replaced by
+// "xxxxx", whatever the rest of the value looks like (it may not even parse).
+func shownURL(s string) string {
+	prefix, rest := "", s
+	if i := strings.Index(s, "://"); i >= 0 {
+		prefix, rest = s[:i+3], s[i+3:]
+	}
+	end := strings.IndexAny(rest, "/?#")
+	if end < 0 {
+		end = len(rest)
+	}
+	at := strings.LastIndex(rest[:end], "@")
+	if at < 0 {
+		return s
+	}
+	user, _, hasPassword := strings.Cut(rest[:at], ":")
+	if hasPassword {
+		user += ":xxxxx"
+	}
+	return prefix + user + rest[at:]
 }
 
 func validateAPIKey(rc *resolvedConfig, diags *diag.Diagnostics) {

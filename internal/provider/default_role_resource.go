@@ -34,6 +34,7 @@ func NewDefaultRoleResource() resource.Resource {
 
 type defaultRoleResource struct {
 	client *misp.Client
+	pd     *providerData // the key's role, for the plan-time permission check
 }
 
 type defaultRoleModel struct {
@@ -49,7 +50,7 @@ func (r *defaultRoleResource) Metadata(_ context.Context, req resource.MetadataR
 func (r *defaultRoleResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "The role MISP gives to users created without a `role_id` (MISP's `default_role` setting). " +
-			"A singleton: declare it at most once per MISP instance. Needs a site admin's API key.\n\n" +
+			"A singleton: declare it at most once per MISP instance. Needs a site admin's API key (any other key is refused at plan time).\n\n" +
 			"A default changed in MISP's UI shows as a difference on the next plan. MISP cannot unset its default role, " +
 			"so destroying this resource puts back the role that was the default before it was created (when that role " +
 			"still exists) and otherwise leaves MISP's default as it is.\n\n" +
@@ -79,7 +80,7 @@ func (r *defaultRoleResource) Schema(_ context.Context, _ resource.SchemaRequest
 
 func (r *defaultRoleResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	if pd := providerDataFrom(req.ProviderData, &resp.Diagnostics); pd != nil {
-		r.client = pd.client
+		r.client, r.pd = pd.client, pd
 	}
 }
 

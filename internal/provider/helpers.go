@@ -66,8 +66,10 @@ func errorHint(err error) string {
 	case errors.Is(err, misp.ErrAuthentication):
 		return "\n\nThe provider's API key was rejected; check api_key / MISP_API_KEY."
 	case errors.Is(err, misp.ErrPermissionDenied):
-		return "\n\nThe provider's API key lacks the permission for this call: organisations and roles need a site admin's key; " +
-			"an org admin can manage only the users of its own organisation."
+		return "\n\nMISP's access rules refuse this call to the provider's API key: organisations and roles can be changed " +
+			"only with a site admin's key, users read and changed only with a site admin's or an org admin's (perm_admin), and " +
+			"an org admin manages only its own organisation's users. With MISP's Security.hide_organisation_index_from_users " +
+			"set, only site admins and roles with perm_sharing_group may list organisations."
 	case errors.Is(err, misp.ErrLoginRedirect):
 		return "\n\nCheck the provider url and any proxy in front of MISP."
 	case errors.Is(err, misp.ErrTimeout), errors.Is(err, misp.ErrUnreachable):

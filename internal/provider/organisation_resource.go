@@ -40,8 +40,8 @@ func NewOrganisationResource() resource.Resource {
 }
 
 type organisationResource struct {
-	client   *misp.Client
-	attempts int
+	client *misp.Client
+	pd     *providerData // the key's role, for the plan-time permission check
 }
 
 // organisationModel is misp_organisation, and one organisation of the misp_organisation(s) data sources.
@@ -103,7 +103,7 @@ func (r *organisationResource) Schema(_ context.Context, _ resource.SchemaReques
 		}
 	}
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "A MISP organisation. Needs a site admin's API key.\n\n" +
+		MarkdownDescription: "A MISP organisation. Needs a site admin's API key (any other key is refused at plan time).\n\n" +
 			"Only the attributes present in the configuration are ever sent to MISP: anything left out keeps the " +
 			"value MISP or a person in its UI gave it, and Terraform shows no difference for it.\n\n" +
 			"MISP refuses to delete an organisation while users (or events) still belong to it: move or delete its " +
@@ -200,7 +200,7 @@ func (r *organisationResource) Schema(_ context.Context, _ resource.SchemaReques
 
 func (r *organisationResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	if pd := providerDataFrom(req.ProviderData, &resp.Diagnostics); pd != nil {
-		r.client, r.attempts = pd.client, pd.maxAttempts
+		r.client, r.pd = pd.client, pd
 	}
 }
 
@@ -227,8 +227,12 @@ func (r *organisationResource) ValidateConfig(ctx context.Context, req resource.
 	}
 }
 
-// ModifyPlan refuses a change of landingpage on an existing organisation (see the attribute's description).
+// ModifyPlan refuses a change by a key that is not a site admin's, and a change of landingpage on an existing
+// organisation (see the attribute's description).
 func (r *organisationResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if !requireKeyForPlan(r.pd, req, &resp.Diagnostics, needSiteAdmin, "misp_organisation", "MISP organisations") {
+		return
+	}
 	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
 		return
 	}
@@ -308,7 +312,7 @@ func (r *organisationResource) createPlan(in misp.OrganisationInput) createPlan[
 		in.UUID = &u
 	}
 	return createPlan[misp.Organisation]{
-		kind: "organisation", what: "organisation by uuid", scope: r.client.BaseURL(), attempts: r.attempts,
+		kind: "organisation", what: "organisation by uuid", scope: r.client.BaseURL(), attempts: r.pd.maxAttempts,
 		add: func(ctx context.Context) (*misp.Organisation, error) { return r.client.AddOrganisation(ctx, in) },
 		id:  func(o *misp.Organisation) string { return o.ID.String() },
 		find: func(ctx context.Context) (*misp.Organisation, error, error) {

@@ -6,9 +6,12 @@
 package provider
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"net"
+	"net/url"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -62,7 +65,8 @@ func (p *mispProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Manages the people side of a [MISP](https://www.misp-project.org/) instance — users, " +
 			"organisations and roles — through MISP's REST API. The API key must belong to a site admin for " +
-			"organisations and roles; an org admin's key can manage the users of its own organisation.",
+			"organisations and roles; an org admin's key can manage the users of its own organisation. A key of any other " +
+			"role may only read roles and organisations: the provider refuses, at plan time, what the key's role may not do.",
 		Attributes: map[string]schema.Attribute{
 			"url": schema.StringAttribute{
 				MarkdownDescription: "Base URL of the MISP instance, e.g. `https://misp.example.org`. " +
@@ -102,10 +106,10 @@ func (p *mispProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 				Validators:          []validator.Int64{int64validator.Between(1, 3600)},
 			},
 			"max_retries": schema.Int64Attribute{
-				MarkdownDescription: "Attempts for a request that meets a connection error, HTTP 429 or 502/503/504, with capped " +
-					"exponential backoff and jitter. Reads are retried, and so are edits and deletes, whose repetition changes nothing " +
-					"in MISP. A create is never repeated blindly: after a lost answer the provider looks the object up first " +
-					"(users by e-mail) and adopts it. Defaults to `4`.",
+				MarkdownDescription: "Attempts of each request, the first one included, when it meets a connection error, " +
+					"HTTP 429 or 502/503/504. Reads, edits and deletes are repeated; creates only after a lookup shows that " +
+					"MISP did not create the object; password resets only when nothing reached MISP. See " +
+					"[Retries and timeouts](#retries-and-timeouts). Defaults to `4`.",
 				Optional:   true,
 				Validators: []validator.Int64{int64validator.Between(1, 20)},
 			},
@@ -253,36 +257,87 @@ func connect(ctx context.Context, client *misp.Client, rc *resolvedConfig) (*pro
 }
 
 func connectionDiagnostic(diags *diag.Diagnostics, rc *resolvedConfig, err error) {
-	var apiErr *misp.APIError
+	var (
+		apiErr   *misp.APIError
+		redirect *misp.RedirectError
+	)
+	urlAttr := path.Root("url")
 	switch {
 	case errors.Is(err, misp.ErrAuthentication):
 		diags.AddAttributeError(path.Root("api_key"), "MISP rejected the API key",
 			fmt.Sprintf("MISP at %s refused the API key from the %s: %s\n\n"+
 				"Check the key under Administration > List Auth Keys in MISP.", rc.URL, rc.APIKeySource, err))
-	case errors.Is(err, misp.ErrLoginRedirect):
-		diags.AddAttributeError(path.Root("url"), "MISP answered with its login page",
-			fmt.Sprintf("The request to %s was redirected to MISP's HTML login page instead of being answered as an API call: %s\n\n"+
-				"Usual causes: the URL points at a proxy or SSO front end that strips the Accept or Authorization header, "+
-				"MISP is in maintenance mode, or the URL is not the MISP base URL.", rc.URL, err))
+	case errors.Is(err, misp.ErrLoginRedirect) && errors.As(err, &redirect):
+		diags.AddAttributeError(urlAttr, "MISP answered with its login page",
+			fmt.Sprintf("The request to %s was answered with an HTTP %d redirect to %s, MISP's HTML login page, instead of "+
+				"an API answer.\n\nUsual causes: the URL points at a proxy or SSO front end that strips the Accept or "+
+				"Authorization header, MISP is in maintenance mode, or the URL is not the MISP base URL.",
+				rc.URL, redirect.StatusCode, redirect.Location))
+	case errors.As(err, &redirect):
+		diags.AddAttributeError(urlAttr, "MISP's API is not at this URL",
+			fmt.Sprintf("The request to %s was answered with an HTTP %d redirect to %q, which the provider does not follow. %s",
+				rc.URL, redirect.StatusCode, redirect.Location, baseURLQuestion(rc)))
+	case errors.Is(err, misp.ErrPlainHTTP):
+		diags.AddAttributeError(urlAttr, "MISP speaks plain HTTP, not HTTPS",
+			fmt.Sprintf("The server at %s (from the %s) answered the HTTPS request in plain HTTP: it does not serve TLS on "+
+				"that port, so no certificate setting can help. If MISP is meant to be reached without TLS there, use "+
+				"url = %q; otherwise check the port of the URL.", rc.URL, rc.URLSource, plainHTTPURL(rc.URL)))
 	case errors.Is(err, misp.ErrTLS):
-		diags.AddAttributeError(path.Root("url"), "TLS error connecting to MISP",
+		diags.AddAttributeError(urlAttr, "TLS error connecting to MISP",
 			fmt.Sprintf("The TLS connection to %s failed: %s\n\n"+
 				"If MISP uses a private or self-signed certificate, trust its CA with ca_cert_file (or ca_cert). "+
 				"insecure = true disables verification and is meant for test instances only.", rc.URL, err))
+	case misp.IsUnknownHost(err):
+		host := rc.URL
+		if u, perr := url.Parse(rc.URL); perr == nil {
+			host = u.Hostname()
+		}
+		diags.AddAttributeError(urlAttr, "MISP host name not found",
+			fmt.Sprintf("The host name %q of the MISP URL %s (from the %s) does not exist: DNS answered \"no such host\". "+
+				"Check the spelling of the URL, and that this machine uses the DNS (or hosts file) that knows the name. "+
+				"The provider does not retry this: waiting does not change the answer.", host, rc.URL, rc.URLSource))
 	case errors.Is(err, misp.ErrUnreachable):
-		diags.AddAttributeError(path.Root("url"), "Cannot reach MISP",
+		diags.AddAttributeError(urlAttr, "Cannot reach MISP",
 			fmt.Sprintf("No connection could be made to %s (from the %s): %s\n\n"+
 				"Check the URL, DNS, firewall and that MISP is running.", rc.URL, rc.URLSource, err))
 	case errors.Is(err, misp.ErrTimeout):
-		diags.AddAttributeError(path.Root("url"), "MISP did not answer in time",
+		diags.AddAttributeError(urlAttr, "MISP did not answer in time",
 			fmt.Sprintf("The request to %s timed out after %d s: %s\n\nCheck the URL and MISP's load, or raise timeout.",
 				rc.URL, rc.TimeoutSeconds, err))
+	case errors.Is(err, misp.ErrNotFound) && errors.As(err, &apiErr):
+		said := "an answer that is not JSON (a web page of another server?)"
+		if msg := cmp.Or(apiErr.Message, apiErr.Name); apiErr.Body == "" && msg != "" {
+			said = fmt.Sprintf("%q", msg)
+		}
+		diags.AddAttributeError(urlAttr, "MISP's API is not at this URL",
+			fmt.Sprintf("%s answered HTTP 404 to MISP's version call (GET /servers/getVersion), with %s. %s",
+				rc.URL, said, baseURLQuestion(rc)))
 	case errors.As(err, &apiErr):
 		diags.AddError("Error connecting to MISP",
 			fmt.Sprintf("MISP at %s answered the connection check with an error: %s", rc.URL, err))
 	default:
 		diags.AddError("Error connecting to MISP", fmt.Sprintf("Checking the connection to %s failed: %s", rc.URL, err))
 	}
+}
+
+// baseURLQuestion asks whether the configured URL is MISP's base URL, for answers that say MISP's API is not there.
+func baseURLQuestion(rc *resolvedConfig) string {
+	return fmt.Sprintf("Is %s (from the %s) MISP's base URL, the address of its home page, e.g. https://misp.example.org "+
+		"or https://example.org/misp for a MISP under a path, not a page such as https://misp.example.org/users/login? "+
+		"And is the server at that address MISP at all?", rc.URL, rc.URLSource)
+}
+
+// plainHTTPURL is an https:// URL turned into the http:// URL of the same host and port.
+func plainHTTPURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return raw
+	}
+	if u.Port() == "" {
+		u.Host = net.JoinHostPort(u.Hostname(), "443")
+	}
+	u.Scheme = "http"
+	return u.String()
 }
 
 func (p *mispProvider) Resources(context.Context) []func() resource.Resource {

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"encoding/pem"
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -226,4 +227,97 @@ func TestAccProvider_tls(t *testing.T) {
 		resource.TestStep{Config: providerBlock(base + "insecure = true"), Check: expectConnected(fake)},
 		resource.TestStep{Config: providerBlock(base + fmt.Sprintf("ca_cert_file = %q", caFile)), Check: expectConnected(fake)},
 	)
+}
+
+// TestAccProvider_noScheme: a URL without its scheme, as a new user typed it into MISP_URL, is quoted back with
+// the URL to write instead.
+func TestAccProvider_noScheme(t *testing.T) {
+	clearProviderEnv(t)
+	t.Setenv(envURL, "127.0.0.1:8080")
+	runProviderTest(t, configStep(providerBlock(fmt.Sprintf("api_key = %q", testAdminKey)),
+		`(?s)Invalid MISP URL.*The MISP URL "127.0.0.1:8080" \(from the environment variable MISP_URL\) has no scheme.*`+
+			`"http://127.0.0.1:8080" for a MISP served over plain HTTP`))
+}
+
+// TestAccProvider_httpsToPlainHTTP: https:// against a MISP that serves plain HTTP is reported as such, with the
+// http:// URL to use, not as a certificate problem.
+func TestAccProvider_httpsToPlainHTTP(t *testing.T) {
+	clearProviderEnv(t)
+	env := newAccEnv(t)
+	if !strings.HasPrefix(env.URL, "http://") {
+		t.Skipf("needs a MISP served over plain HTTP; %s is not", env.URL)
+	}
+	t.Setenv(envAPIKey, env.key) // on a real MISP the key stays out of the configuration
+	wrong := "https://" + strings.TrimPrefix(env.URL, "http://")
+	runProviderTest(t, configStep(providerBlock(fmt.Sprintf("url = %q", wrong)),
+		`(?s)MISP speaks plain HTTP, not HTTPS.*answered the HTTPS request in plain HTTP.*no certificate setting can help.*`+
+			regexp.QuoteMeta(fmt.Sprintf("url = %q", env.URL))))
+}
+
+// TestAccProvider_notMISPBaseURL: a URL under which MISP's API is not (a wrong path prefix; another web server)
+// is questioned, without dumping the server's page.
+func TestAccProvider_notMISPBaseURL(t *testing.T) {
+	clearProviderEnv(t)
+	env := newAccEnv(t)
+	t.Setenv(envAPIKey, env.key)
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		w.WriteHeader(http.StatusNotFound)
+		_, _ = w.Write([]byte(`<!DOCTYPE html><html><head><title>404 Not Found</title></head><body><h1>Not Found</h1></body></html>`))
+	}))
+	t.Cleanup(other.Close)
+	question := `Is %s \(from the attribute\) MISP's base URL, the address of its home page, e.g. https://misp.example.org.*` +
+		`not a page such as https://misp.example.org/users/login\? And is the server at that address MISP at all\?`
+	runProviderTest(t,
+		// MISP itself answers a wrong path prefix with its JSON 404.
+		configStep(providerBlock(fmt.Sprintf("url = %q", env.URL+"/misp")),
+			`(?s)MISP's API is not at this URL.*`+regexp.QuoteMeta(env.URL+"/misp")+` answered HTTP 404 to MISP's version call.*with "Not Found".*`+
+				fmt.Sprintf(question, regexp.QuoteMeta(env.URL+"/misp"))),
+		configStep(providerBlock(fmt.Sprintf("url = %q", other.URL)),
+			`(?s)MISP's API is not at this URL.*answered HTTP 404.*with an answer that is not JSON.*`+fmt.Sprintf(question, regexp.QuoteMeta(other.URL))),
+	)
+}
+
+// TestAccProvider_unknownHost: a host name that does not exist is reported at once (no retries), as such.
+func TestAccProvider_unknownHost(t *testing.T) {
+	clearProviderEnv(t)
+	requireNXDOMAIN(t, "misp.invalid")
+	runProviderTest(t, configStep(providerBlock(fmt.Sprintf("url = \"https://misp.invalid\"\napi_key = %q", testAdminKey)),
+		`(?s)MISP host name not found.*The host name "misp.invalid" of the MISP URL https://misp.invalid \(from the attribute\) `+
+			`does not exist.*no such host.*does not retry`))
+}
+
+// requireNXDOMAIN skips a test where the resolver cannot say that host does not exist (no DNS at all answers
+// with a network error instead, which is retried like any connection failure).
+func requireNXDOMAIN(t *testing.T, host string) {
+	t.Helper()
+	_, err := net.DefaultResolver.LookupHost(t.Context(), host)
+	var dnsErr *net.DNSError
+	if !errors.As(err, &dnsErr) || !dnsErr.IsNotFound {
+		t.Skipf("this machine's resolver does not answer \"no such host\" for %s (got %v)", host, err)
+	}
+}
+
+// TestAccProvider_unreadableProfile: a configuration file that exists but cannot be read is reported as
+// unreadable, with the reason, not as an invalid INI file; a file that is not INI is.
+func TestAccProvider_unreadableProfile(t *testing.T) {
+	clearProviderEnv(t)
+	dir := t.TempDir()
+	locked := writeFile(t, "locked.ini", "[DEFAULT]\nurl = https://misp.example.org\n")
+	if err := os.Chmod(locked, 0); err != nil {
+		t.Fatal(err)
+	}
+	broken := writeFile(t, "broken.ini", "[DEFAULT\nurl = https://misp.example.org\n")
+	steps := []resource.TestStep{
+		configStep(providerBlock(fmt.Sprintf("config_file = %q", dir)),
+			`(?s)MISP configuration file cannot be read.*`+regexp.QuoteMeta(fmt.Sprintf("%q", dir))+` cannot be read: is a directory`),
+		configStep(providerBlock(fmt.Sprintf("config_file = %q", broken)), `(?s)Invalid MISP configuration file.*not a valid INI file`),
+	}
+	if os.Geteuid() != 0 { // root reads a file of mode 0000
+		steps = append(steps, configStep(providerBlock(fmt.Sprintf("config_file = %q", locked)),
+			`(?s)MISP configuration file cannot be read.*cannot be read: permission denied`))
+	} else {
+		t.Log("running as root, which reads a file of mode 0000: TestLoadProfile_unreadable checks the permission-denied text")
+	}
+	runProviderTest(t, steps...)
 }

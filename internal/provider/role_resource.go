@@ -37,8 +37,8 @@ func NewRoleResource() resource.Resource {
 }
 
 type roleResource struct {
-	client   *misp.Client
-	attempts int
+	client *misp.Client
+	pd     *providerData // the key's role, for the plan-time permission check
 }
 
 // roleNameRe is a role name as MISP stores it: not blank and without surrounding spaces (MISP trims role names,
@@ -137,7 +137,7 @@ func (r *roleResource) Schema(_ context.Context, _ resource.SchemaRequest, resp 
 		}
 	}
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "A MISP role: a data-access level (`permission`) plus `perm_*` flags. Needs a site admin's API key.\n\n" +
+		MarkdownDescription: "A MISP role: a data-access level (`permission`) plus `perm_*` flags. Needs a site admin's API key (any other key is refused at plan time).\n\n" +
 			"Only the attributes present in the configuration are sent to MISP: a flag left out keeps the value MISP or " +
 			"a person in its UI gave it, and Terraform shows no difference for it. MISP creates roles with every flag " +
 			"`false` — including `perm_auth`, so set `perm_auth = true` for roles whose users need the API.\n\n" +
@@ -175,7 +175,7 @@ func (followsPermission) PlanModifyBool(ctx context.Context, req planmodifier.Bo
 
 func (r *roleResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	if pd := providerDataFrom(req.ProviderData, &resp.Diagnostics); pd != nil {
-		r.client, r.attempts = pd.client, pd.maxAttempts
+		r.client, r.pd = pd.client, pd
 	}
 }
 
@@ -242,7 +242,7 @@ func (r *roleResource) createPlan(ctx context.Context, in misp.RoleInput) create
 		existedBefore = len(before) > 0
 	}
 	return createPlan[misp.Role]{
-		kind: "role", what: "role by name", scope: r.client.BaseURL(), attempts: r.attempts,
+		kind: "role", what: "role by name", scope: r.client.BaseURL(), attempts: r.pd.maxAttempts,
 		add: func(ctx context.Context) (*misp.Role, error) { return r.client.AddRole(ctx, in) },
 		id:  func(role *misp.Role) string { return role.ID.String() },
 		find: func(ctx context.Context) (*misp.Role, error, error) {

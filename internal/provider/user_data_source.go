@@ -167,6 +167,9 @@ func (d *userDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	if !requireKeyToRead(d.pd, &resp.Diagnostics, needUserAdmin, "The misp_user data source", "MISP users") {
+		return
+	}
 	id := m.ID.ValueString()
 	what := "user " + id
 	if m.ID.IsNull() {

@@ -109,7 +109,7 @@ var userViewOnlyFields = []userViewOnlyField{
 	{"external_auth_required", func(m *userResourceModel) attr.Value { return m.ExternalAuthRequired },
 		func(m *userResourceModel) { m.ExternalAuthRequired = types.BoolNull() }, false},
 	{"external_auth_key", func(m *userResourceModel) attr.Value { return m.ExternalAuthKey },
-		func(m *userResourceModel) { m.ExternalAuthKey = userStringValue{StringValue: types.StringNull()} }, true},
+		func(m *userResourceModel) { m.ExternalAuthKey = types.StringNull() }, true},
 }
 
 // unverifiedViewOnly lists the attributes the configuration now manages that the last refresh could not see:

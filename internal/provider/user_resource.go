@@ -64,7 +64,7 @@ type userResourceModel struct {
 	NidsSid              types.Int64     `tfsdk:"nids_sid"`
 	Expiration           userStringValue `tfsdk:"expiration"`
 	ExternalAuthRequired types.Bool      `tfsdk:"external_auth_required"`
-	ExternalAuthKey      userStringValue `tfsdk:"external_auth_key"`
+	ExternalAuthKey      types.String    `tfsdk:"external_auth_key"`
 
 	PasswordWO           types.String `tfsdk:"password_wo"`
 	PasswordWOVersion    types.Int64  `tfsdk:"password_wo_version"`
@@ -105,8 +105,8 @@ func (r *userResource) Schema(_ context.Context, _ resource.SchemaRequest, resp 
 			"The provider's API key must belong to a site admin, or to an org admin (who can manage only the users of " +
 			"its own organisation and cannot hand out site-admin, sync or regexp roles; the provider checks this at plan time).\n\n" +
 			"Passwords go through the write-only `password_wo` (Terraform 1.11 or later) and never reach the plan or " +
-			"state. If the answer to the creation request is lost on the network, the provider finds the created user " +
-			"by e-mail and adopts it instead of creating a duplicate.",
+			"state. A creation whose answer is lost on the network is neither duplicated nor left behind: see " +
+			"[Retries and timeouts](https://registry.terraform.io/providers/misp-iac/misp/latest/docs#retries-and-timeouts).",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "MISP's numeric user id. Import with the id or the e-mail address.",
@@ -179,9 +179,11 @@ func (r *userResource) Schema(_ context.Context, _ resource.SchemaRequest, resp 
 			},
 			"external_auth_required": managedBool("Require external authentication (e.g. a client certificate) for this user (MISP default `false`)."),
 			"external_auth_key": schema.StringAttribute{
-				MarkdownDescription: "Key identifying the user to the external authentication module; `\"\"` for none.",
-				Optional:            true, Computed: true, Sensitive: true, PlanModifiers: keep(),
-				CustomType: userStringType{kind: userTrimmedKind},
+				MarkdownDescription: "Key identifying the user to the external authentication module; `\"\"` for none. " +
+					"MISP trims surrounding whitespace (not a diff). Never logged.",
+				Optional: true, Computed: true, Sensitive: true, PlanModifiers: keep(),
+				// No CustomType: the framework logs the values it hands to a type's semantic equality, so the
+				// trimming MISP does is absorbed by setFromRecord (trimmedKeepingPrior) instead.
 			},
 			"password_wo": schema.StringAttribute{
 				MarkdownDescription: "Write-only password (Terraform 1.11 or later): sent on creation, and again through an admin " +
@@ -282,7 +284,7 @@ func (r *userResource) orgAdminCaller() bool {
 // ModifyPlan fills in what MISP will do, so that apply never returns an inconsistent result, and turns
 // what MISP would silently ignore into plan-time errors.
 func (r *userResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() || r.pd == nil {
+	if r.pd == nil || !requireKeyForPlan(r.pd, req, &resp.Diagnostics, needUserAdmin, "misp_user", "MISP users") || req.Plan.Raw.IsNull() {
 		return
 	}
 	var plan, config userResourceModel
@@ -483,7 +485,7 @@ func (m *userResourceModel) createInput(password types.String) misp.UserInput {
 		CertifPublic:         stringPtr(m.CertifPublic.StringValue),
 		NidsSid:              int64Ptr(m.NidsSid),
 		ExternalAuthRequired: boolPtr(m.ExternalAuthRequired),
-		ExternalAuthKey:      stringPtr(m.ExternalAuthKey.StringValue),
+		ExternalAuthKey:      stringPtr(m.ExternalAuthKey),
 	}
 	if known(password) {
 		in.Password = stringPtr(password)
@@ -764,6 +766,9 @@ func (r *userResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	if !requireKeyToRead(r.pd, &resp.Diagnostics, needUserAdmin, "misp_user", "MISP users") {
+		return
+	}
 	id := state.ID.ValueString()
 	read := readUser
 	if readFromIndex(ctx, req.Private) {
@@ -969,7 +974,7 @@ func (m *userResourceModel) updateInput(state userResourceModel, diags *diag.Dia
 	in.ServerID = str(m.ServerID, state.ServerID, m.ServerID)
 	in.GPGKey = str(m.GPGKey, state.GPGKey, m.GPGKey.StringValue)
 	in.CertifPublic = str(m.CertifPublic, state.CertifPublic, m.CertifPublic.StringValue)
-	in.ExternalAuthKey = str(m.ExternalAuthKey, state.ExternalAuthKey, m.ExternalAuthKey.StringValue)
+	in.ExternalAuthKey = str(m.ExternalAuthKey, state.ExternalAuthKey, m.ExternalAuthKey)
 	in.Autoalert = boolean(m.Autoalert, state.Autoalert)
 	in.ContactAlert = boolean(m.ContactAlert, state.ContactAlert)
 	in.Disabled = boolean(m.Disabled, state.Disabled)
@@ -1076,7 +1081,7 @@ func (m *userResourceModel) setFromRecord(rec *userRecord, prior userResourceMod
 		m.ExternalAuthRequired, m.ExternalAuthKey = prior.ExternalAuthRequired, prior.ExternalAuthKey
 	} else {
 		m.ExternalAuthRequired = types.BoolValue(bool(u.ExternalAuthRequired))
-		m.ExternalAuthKey = userTrimmedValue(types.StringValue(u.ExternalAuthKey))
+		m.ExternalAuthKey = trimmedKeepingPrior(prior.ExternalAuthKey, u.ExternalAuthKey)
 	}
 	m.userComputedModel.setFromRecord(rec)
 

@@ -725,9 +725,10 @@ func TestAccUser_badInput(t *testing.T) {
 				ExpectError: userErrRe("Invalid timestamp", "is not an RFC 3339 timestamp"),
 			},
 			{
-				// A normal user's key cannot manage users.
+				// A normal user's key cannot manage users: refused at plan time (TestAccPermissions_plainUserKey).
 				Config:      env.ProviderBlockWithKey(plainKey) + user(fmt.Sprintf(`  email = %q`, fresh)),
-				ExpectError: userErrRe("Error creating MISP user", "lacks the permission"),
+				PlanOnly:    true,
+				ExpectError: userErrRe("The provider's API key may not change MISP users", "neither a site admin nor an org admin"),
 			},
 			{
 				Config:        env.Config(`resource "misp_user" "test" { email = "x@example.org" }`),

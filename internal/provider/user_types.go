@@ -8,6 +8,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
@@ -16,6 +17,11 @@ import (
 // some user input on save (docs/development/misp-api.md §0.3, §1.4): it trims every string and compares e-mail
 // addresses case-insensitively, and it stores expiration as a UTC datetime. Values that MISP treats as the same must
 // not show as drift, so these attributes use a string type with semantic equality.
+//
+// Never for a sensitive attribute: terraform-plugin-framework logs both values it hands to semantic
+// equality (TRACE, "Calling provider defined type-based SemanticEquals", tf_value_type). Sensitive strings
+// are plain types.String, normalised where MISP's answer is mapped (trimmedKeepingPrior);
+// TestSensitiveAttributesPlainTypes enforces it.
 type userStringKind int
 
 const (
@@ -114,6 +120,16 @@ func userStringsEquivalent(kind userStringKind, a, b string) bool {
 		return ta.Truncate(time.Second).Equal(tb.Truncate(time.Second))
 	}
 	return a == b
+}
+
+// trimmedKeepingPrior is got, MISP's stored value of a string it trims on save, unless prior is the same
+// value but for that whitespace: then prior, so that a configured "key\n" is neither drift nor an
+// inconsistent result. It stands in for semantic equality on sensitive attributes.
+func trimmedKeepingPrior(prior types.String, got string) types.String {
+	if known(prior) && userStringsEquivalent(userTrimmedKind, prior.ValueString(), got) {
+		return prior
+	}
+	return types.StringValue(got)
 }
 
 // phpTrim strips what PHP's trim() strips, as MISP's TrimBehavior does before saving a user.

@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/function"
@@ -54,7 +55,12 @@ func (f *usersCSVFunction) Definition(_ context.Context, _ function.DefinitionRe
 		MarkdownDescription: "Renders a list of users, typically `data.misp_users.<name>.users`, as CSV text " +
 			"(RFC 4180: comma-separated, fields quoted when needed, CRLF line ends) with the header row " +
 			"`id,email,org_id,org_name,role_id,role_name,disabled,totp_enabled,last_login`. Booleans are `true`/`false`; " +
-			"a null value (e.g. `last_login` of a user who never logged in) is an empty field. Rows keep the list's order.",
+			"a null value (e.g. `last_login` of a user who never logged in) is an empty field. Rows keep the list's order.\n\n" +
+			"A field that begins with `=`, `+`, `-`, `@`, a tab or a carriage return (an e-mail address such as " +
+			"`-dev@example.org`, an organisation named `=HYPERLINK(...)`) is written with a single quote (`'`) in front, as " +
+			"[OWASP recommends against CSV injection](https://owasp.org/www-community/attacks/CSV_Injection): a spreadsheet " +
+			"opening the report shows it as text instead of running it as a formula. Read such a field back without its " +
+			"first character when it begins with `'` followed by one of those characters.",
 		Parameters: []function.Parameter{
 			function.ListParameter{
 				Name: "users",
@@ -95,7 +101,7 @@ func usersCSV(rows []usersCSVRow) (string, error) {
 	if err := w.Write(usersCSVColumns); err != nil {
 		return "", fmt.Errorf("write CSV header: %w", err)
 	}
-	str := func(v types.String) string { return v.ValueString() }
+	str := func(v types.String) string { return neutraliseCSVFormula(v.ValueString()) }
 	flag := func(v types.Bool) string {
 		if v.IsNull() || v.IsUnknown() {
 			return ""
@@ -114,4 +120,17 @@ func usersCSV(rows []usersCSVRow) (string, error) {
 		return "", fmt.Errorf("write CSV: %w", err)
 	}
 	return buf.String(), nil
+}
+
+// csvFormulaStarts are the first characters that make spreadsheets read a CSV field as a formula (OWASP, CSV
+// Injection).
+const csvFormulaStarts = "=+-@\t\r"
+
+// neutraliseCSVFormula prefixes a single quote to a field a spreadsheet would run as a formula, as OWASP
+// recommends; other fields are unchanged (ids are digits, booleans and timestamps never start so).
+func neutraliseCSVFormula(s string) string {
+	if s != "" && strings.ContainsRune(csvFormulaStarts, rune(s[0])) {
+		return "'" + s
+	}
+	return s
 }

@@ -96,6 +96,9 @@ func (d *usersDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	if !requireKeyToRead(d.pd, &resp.Diagnostics, needUserAdmin, "The misp_users data source", "MISP users") {
+		return
+	}
 	f := misp.UserFilter{
 		Org:      m.OrgID.ValueString(),
 		Role:     m.RoleID.ValueString(),

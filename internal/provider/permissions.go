@@ -1,0 +1,126 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+)
+
+// What MISP's access list (app/Controller/Component/ACLComponent.php, ACL_LIST) demands of the caller for
+// the endpoints the provider uses. Site admins pass every check.
+//
+//   - admin/users/index, view, add, edit, delete, users/initiatePasswordReset and users/totp_delete need
+//     perm_admin: a site admin or an org admin (who may manage only its own organisation's users);
+//   - admin/organisations/* and admin/roles/* (set_default included) list no permission: site admins only;
+//   - roles/index, roles/view and organisations/view are open to every user, and so is organisations/index
+//     unless Security.hide_organisation_index_from_users is set (then it needs perm_sharing_group).
+//
+// Any other caller gets HTTP 403 "You do not have permission to use this functionality." Checking the role
+// from users/view/me at plan time turns that 403 at apply into a plan error that says why.
+type keyNeed int
+
+const (
+	// needUserAdmin is perm_admin (site admin or org admin): misp_user and the user data sources.
+	needUserAdmin keyNeed = iota + 1
+	// needSiteAdmin is perm_site_admin: misp_organisation, misp_role, misp_default_role.
+	needSiteAdmin
+)
+
+// keyAllows reports whether the provider's key may do what need names. Without the key's role (an
+// unconfigured provider) it does not stand in the way: MISP has the last word.
+func (pd *providerData) keyAllows(need keyNeed) bool {
+	if pd == nil || pd.me == nil {
+		return true
+	}
+	site, admin := bool(pd.me.Role.PermSiteAdmin), bool(pd.me.Role.PermAdmin)
+	switch need {
+	case needUserAdmin:
+		return site || admin
+	case needSiteAdmin:
+		return site
+	}
+	return true
+}
+
+// keyHolder describes the key's user and role for diagnostics, e.g.
+// `analyst@example.org (user 13 of organisation ORGNAME), whose role "User" (id 3) is neither a site admin
+// nor an org admin`.
+func (pd *providerData) keyHolder() string {
+	me := pd.me
+	what := "neither a site admin nor an org admin (perm_admin)"
+	if bool(me.Role.PermAdmin) {
+		what = "an org admin role, not a site admin (perm_site_admin)"
+	}
+	return fmt.Sprintf("%s (user %s of organisation %s), whose role %q (id %s) is %s",
+		me.User.Email, me.User.ID, me.Organisation.Name, me.Role.Name, me.Role.ID, what)
+}
+
+// keyNeedText is what each need means, for diagnostics.
+func keyNeedText(need keyNeed) string {
+	if need == needSiteAdmin {
+		return "a site admin's key (a role with perm_site_admin)"
+	}
+	return "a site admin's key, or an org admin's key (a role with perm_admin) for the users of the org admin's own organisation"
+}
+
+// planAction is what a resource plan does: "create", "update", "delete", or "" for no change.
+func planAction(req resource.ModifyPlanRequest) string {
+	switch {
+	case req.State.Raw.IsNull() && req.Plan.Raw.IsNull():
+		return ""
+	case req.State.Raw.IsNull():
+		return "create"
+	case req.Plan.Raw.IsNull():
+		return "delete"
+	case !req.Plan.Raw.Equal(req.State.Raw):
+		return "update"
+	}
+	return ""
+}
+
+// requireKeyForPlan refuses, at plan time, a change the provider's key may not make: MISP would answer
+// every request of the apply with HTTP 403. typeName is the resource type ("misp_role"), what says what the
+// resource manages ("MISP roles"). It reports whether the plan may go on.
+func requireKeyForPlan(pd *providerData, req resource.ModifyPlanRequest, diags *diag.Diagnostics, need keyNeed, typeName, what string) bool {
+	action := planAction(req)
+	if action == "" || pd.keyAllows(need) {
+		return true
+	}
+	diags.AddError("The provider's API key may not change "+what,
+		fmt.Sprintf("This plan would %s a %s, but the provider's API key belongs to %s. MISP accepts changes to %s "+
+			"only from %s: it would refuse every request of the apply (HTTP 403 \"You do not have permission to use "+
+			"this functionality.\"). Configure the provider with such a key (api_key, MISP_API_KEY or the profile's "+
+			"api_key), or leave %s out of this configuration.",
+			action, typeName, pd.keyHolder(), what, keyNeedText(need), typeName))
+	return false
+}
+
+// requireKeyToRead refuses a read the provider's key may not make (the users of MISP are visible to admins
+// only), naming the key's user and role instead of MISP's bare 403. It reports whether the read may go on.
+func requireKeyToRead(pd *providerData, diags *diag.Diagnostics, need keyNeed, subject, what string) bool {
+	if pd.keyAllows(need) {
+		return true
+	}
+	diags.AddError("The provider's API key may not read "+what,
+		fmt.Sprintf("%s reads %s, which MISP shows only to %s; the provider's API key belongs to %s, so "+
+			"MISP would answer HTTP 403. Configure the provider with such a key (api_key, MISP_API_KEY or the "+
+			"profile's api_key).", subject, what, keyNeedText(need), pd.keyHolder()))
+	return false
+}
+
+var (
+	_ resource.ResourceWithModifyPlan = (*roleResource)(nil)
+	_ resource.ResourceWithModifyPlan = (*defaultRoleResource)(nil)
+)
+
+// ModifyPlan refuses, at plan time, a role change by a key that is not a site admin's.
+func (r *roleResource) ModifyPlan(_ context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	requireKeyForPlan(r.pd, req, &resp.Diagnostics, needSiteAdmin, "misp_role", "MISP roles")
+}
+
+// ModifyPlan refuses, at plan time, a change of the default role by a key that is not a site admin's.
+func (r *defaultRoleResource) ModifyPlan(_ context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	requireKeyForPlan(r.pd, req, &resp.Diagnostics, needSiteAdmin, "misp_default_role", "MISP's default role")
+}
