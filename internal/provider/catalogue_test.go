@@ -6,8 +6,6 @@ import (
 	"log"
 	"net/http"
 	"net/http/httptest"
-	"net/http/httputil"
-	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -425,14 +423,7 @@ func TestAccCatalogue_transport(t *testing.T) {
 	t.Parallel()
 	env := newAccEnv(t)
 	ui := env.UI(t)
-	var upstream http.Handler = env.Fake
-	if env.Real() {
-		target, err := url.Parse(env.URL)
-		if err != nil {
-			t.Fatal(err)
-		}
-		upstream = httputil.NewSingleHostReverseProxy(target)
-	}
+	upstream := env.Handler(t)
 	network := &catNetwork{misp: upstream}
 	network.mode.Store("")
 	srv := httptest.NewServer(network)

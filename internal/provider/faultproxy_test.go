@@ -47,19 +47,25 @@ type proxyRecord struct {
 // FaultProxy starts a fault proxy in front of the test's MISP.
 func (e *accEnv) FaultProxy(t *testing.T) *faultProxy {
 	t.Helper()
-	var upstream http.Handler = e.Fake
-	if e.Real() {
-		target, err := url.Parse(e.URL)
-		if err != nil {
-			t.Fatal(err)
-		}
-		upstream = httputil.NewSingleHostReverseProxy(target)
-	}
-	p := &faultProxy{upstream: upstream, counts: map[string]int{}}
+	p := &faultProxy{upstream: e.Handler(t), counts: map[string]int{}}
 	srv := httptest.NewServer(p)
 	t.Cleanup(srv.Close)
 	p.URL = srv.URL
 	return p
+}
+
+// Handler serves the test's MISP in-process: the emulator itself, or a reverse proxy to the real MISP. Test
+// servers that stand between the provider and MISP forward to it.
+func (e *accEnv) Handler(t *testing.T) http.Handler {
+	t.Helper()
+	if !e.Real() {
+		return e.Fake
+	}
+	target, err := url.Parse(e.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return httputil.NewSingleHostReverseProxy(target)
 }
 
 // ProviderBlock is a provider block that talks to MISP through the proxy (the key as in accEnv.ProviderBlock:
