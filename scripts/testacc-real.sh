@@ -73,7 +73,10 @@ passed=$(grep -cE '^\s*--- PASS' "$log" || true)
 failed=$(grep -cE '^\s*--- FAIL' "$log" || true)
 skipped=$(grep -cE '^--- SKIP' "$log" || true)
 echo "top-level and subtests passed: $passed, failed: $failed; top-level tests skipped: $skipped" >&2
-grep -E -A1 '^--- SKIP' "$log" | grep -vE '^(--- SKIP|--)$' | sed 's/^ */  skip reason: /' >&2 || true
+# Each skipped test with its reason (the t.Skip line of its output chunk).
+awk 'NR == FNR { if (match($0, /^--- SKIP: [^ ]+/)) skipped[substr($0, RSTART + 10, RLENGTH - 10)] = 1; next }
+	/^=== (RUN|CONT|NAME|PAUSE)/ { cur = $3; next }
+	(cur in skipped) && /_test\.go:[0-9]+: / { sub(/^ +/, ""); print "  skipped " cur ": " $0 }' "$log" "$log" >&2
 if [[ $failed -gt 0 ]]; then
 	say "Failures, in full (the whole log: $log)"
 	# go test -v heads each chunk of a test's output with "=== RUN|CONT|NAME|PAUSE <test>": print the chunks of
