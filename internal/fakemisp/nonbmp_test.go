@@ -20,7 +20,7 @@ func TestNonBMPText(t *testing.T) {
 	} {
 		s := fakemisp.New(fakemisp.Options{AdminKey: testAdminKey, Seed: 1})
 		before := len(s.Organisations()) + len(s.Roles()) + len(s.Users())
-		req := httptest.NewRequest(http.MethodPost, tc.path, strings.NewReader(tc.body))
+		req := httptest.NewRequestWithContext(t.Context(), http.MethodPost, tc.path, strings.NewReader(tc.body))
 		req.Header.Set("Authorization", testAdminKey)
 		req.Header.Set("Accept", "application/json")
 		req.Header.Set("Content-Type", "application/json")
