@@ -113,10 +113,8 @@ func (p createPlan[T]) run(ctx context.Context) (obj *T, adopted bool, err error
 	for attempt := 1; ; attempt++ {
 		created, err := p.add(wctx)
 		if err == nil {
-			if !claim(p.scope, p.kind, p.id(created)) {
-				// MISP just created it: nobody else can hold it. Claim it anyway for later adoptions.
-				tflog.Debug(ctx, "a new object was already claimed", map[string]any{"kind": p.kind})
-			}
+			// A new object: claimed so that no other resource of this run adopts it after a lost answer of its own.
+			claim(p.scope, p.kind, p.id(created))
 			return created, false, nil
 		}
 		if !createOutcomeUnknown(err) {
