@@ -8,8 +8,12 @@ import (
 // caller is the authenticated user of a request (a snapshot taken at authentication time).
 type caller struct {
 	user  row
-	role  row // nil when the user's role_id is dangling
+	role  row // nil when the user's role_id is dangling; a read-only key's role keeps only perm_auth and perm_audit
 	keyID int64
+	// readOnly: the request's key is read-only (ACL not_read_only_authkey).
+	readOnly bool
+	// allowedIPs are the key's allowed_ips (nil: anywhere).
+	allowedIPs []string
 }
 
 func (c *caller) id() int64    { return c.user.id() }
@@ -55,9 +59,12 @@ func (s *Server) authenticate(c *reqCtx) *response {
 		if !ok {
 			continue
 		}
-		cl := &caller{user: u.clone(), keyID: ak.ID}
+		cl := &caller{user: u.clone(), keyID: ak.ID, readOnly: ak.ReadOnly, allowedIPs: append([]string(nil), ak.AllowedIPs...)}
 		if role, ok := s.st.roles[u.int("role_id")]; ok {
 			cl.role = role.clone()
+			if ak.ReadOnly {
+				readOnlyRole(cl.role)
+			}
 		}
 		if !cl.perm("perm_auth") {
 			continue
@@ -79,8 +86,14 @@ func (s *Server) authenticate(c *reqCtx) *response {
 		found.user["last_api_access"] = now.Unix()
 		c.changed = true
 	}
+	if s.recordKeyUse(found.keyID, remoteIP(r)) {
+		c.changed = true
+	}
 	if found.user.bool("disabled") {
 		return exception(r, http.StatusForbidden, msgDisabled)
+	}
+	if len(found.allowedIPs) > 0 && !ipAllowed(found.allowedIPs, remoteIP(r)) {
+		return exception(r, http.StatusForbidden, msgKeyIPRefused)
 	}
 	c.caller = found
 	return nil

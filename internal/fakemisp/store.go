@@ -148,6 +148,9 @@ type authKey struct {
 	ReadOnly   bool   `json:"read_only"`
 	UserID     int64  `json:"user_id"`
 	Comment    string `json:"comment"`
+	// AllowedIPs (IPs or CIDR ranges; nil: anywhere) and UniqueIPs (where the key was used from): see authkeys.go.
+	AllowedIPs []string `json:"allowed_ips,omitempty"`
+	UniqueIPs  []string `json:"unique_ips,omitempty"`
 }
 
 // state is everything MISP keeps in its database that the emulator models.

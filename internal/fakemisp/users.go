@@ -902,37 +902,6 @@ func (s *Server) usersResetAuthkey(c *reqCtx) *response {
 	return saveSuccess(r, genURL(false, "users", "resetauthkey", id), "Authkey updated: "+key, id)
 }
 
-// authKeysAdd is a minimal POST /auth_keys/add/{user_id|me} (PyMISP get_new_authkey).
-func (s *Server) authKeysAdd(c *reqCtx) *response {
-	r := c.r
-	id, _ := c.firstArg()
-	if id == "me" || id == "" {
-		id = itoa(c.caller.id())
-	}
-	u := s.findUser(id)
-	if u == nil || (!c.caller.siteAdmin() && !s.sameOrgAdmin(c, u) && u.id() != c.caller.id()) {
-		return exception(r, http.StatusNotFound, "Invalid user.")
-	}
-	if !c.isPost() {
-		return describe(r, false, "auth_keys", "add", "", nil, nil)
-	}
-	d, ok := unwrap(c, "AuthKey")
-	if !ok {
-		return exception(r, http.StatusInternalServerError, internalErrorMessage)
-	}
-	comment, _ := phpString(d["comment"])
-	now := s.now()
-	key := s.st.addKey(s.rng, u.id(), "", now, comment)
-	k := s.st.keys[s.st.nextKey-1]
-	k.ReadOnly = !phpEmpty(d["read_only"])
-	c.changed = true
-	return prepare(r, http.StatusOK, obj{{"AuthKey", obj{
-		{"id", itoa(k.ID)}, {"uuid", k.UUID}, {"authkey_start", k.Start}, {"authkey_end", k.End},
-		{"created", itoa(k.Created)}, {"expiration", "0"}, {"read_only", k.ReadOnly}, {"user_id", itoa(k.UserID)},
-		{"comment", comment}, {"allowed_ips", nil}, {"unique_ips", []any{}}, {"authkey_raw", key},
-	}}})
-}
-
 // usersRegistrations is UsersController::registrations' REST branch: the Inbox's pending self-registrations,
 // which the emulator never has (users/register is not emulated), so always [] (any method, any filter).
 func (s *Server) usersRegistrations(c *reqCtx) *response {
