@@ -15,6 +15,7 @@ func providerResources() []func() resource.Resource {
 		NewRoleResource,
 		NewDefaultRoleResource,
 		NewUserResource,
+		NewAuthKeyResource,
 	}
 }
 
@@ -26,6 +27,7 @@ func providerDataSources() []func() datasource.DataSource {
 		NewRolesDataSource,
 		NewUserDataSource,
 		NewUsersDataSource,
+		NewCurrentUserDataSource,
 	}
 }
 
