@@ -206,6 +206,20 @@ func (c *Client) GetUser(ctx context.Context, id string) (*UserView, error) {
 	return v, nil
 }
 
+// ViewMe reads the caller's own user, role, organisation and settings
+// (GET /users/view/me).
+func (c *Client) ViewMe(ctx context.Context) (*UserView, error) {
+	data, err := c.do(ctx, request{method: http.MethodGet, path: "/users/view/me"})
+	if err != nil {
+		return nil, fmt.Errorf("read own user: %w", err)
+	}
+	v, err := c.decodeUserView(data)
+	if err != nil {
+		return nil, fmt.Errorf("read own user: %w", err)
+	}
+	return v, nil
+}
+
 // AddUser creates a user (POST /admin/users/add). The answer's Authkey is
 // the new API key, which MISP never shows again.
 func (c *Client) AddUser(ctx context.Context, in UserInput) (*User, error) {
