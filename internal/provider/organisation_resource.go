@@ -352,7 +352,7 @@ func (r *organisationResource) Read(ctx context.Context, req resource.ReadReques
 	}
 	id := state.ID.ValueString()
 	tflog.Debug(ctx, "Reading MISP organisation", map[string]any{"id": id})
-	o, err := fetchOrganisation(ctx, r.client, id)
+	o, err := readOrganisation(ctx, r.client, id)
 	if errors.Is(err, misp.ErrNotFound) {
 		tflog.Warn(ctx, "MISP organisation gone, removing it from state", map[string]any{"id": id})
 		resp.Diagnostics.AddWarning("MISP organisation no longer exists",
@@ -428,7 +428,7 @@ func (r *organisationResource) Update(ctx context.Context, req resource.UpdateRe
 		}
 	}
 	// The edit answer lacks user_count and landingpage's index view: read the organisation back.
-	o, err := fetchOrganisation(ctx, r.client, id)
+	o, err := readOrganisation(ctx, r.client, id)
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "Error updating MISP organisation",
 			fmt.Sprintf("Reading organisation %s back after the update", id), err, nil)
@@ -496,7 +496,7 @@ func (r *organisationResource) Delete(ctx context.Context, req resource.DeleteRe
 }
 
 func (r *organisationResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	o, err := lookupOrganisationForImport(ctx, r.client, strings.TrimSpace(req.ID))
+	o, err := lookupOrganisation(ctx, r.client, strings.TrimSpace(req.ID))
 	if err != nil {
 		resp.Diagnostics.AddError("Error importing MISP organisation",
 			fmt.Sprintf("%s\n\nImport an organisation by its numeric id, its uuid, or its exact (case-sensitive) name, "+
@@ -508,9 +508,10 @@ func (r *organisationResource) ImportState(ctx context.Context, req resource.Imp
 
 var numericKeyRe = regexp.MustCompile(`^[0-9]+$`)
 
-// lookupOrganisationForImport finds an organisation by id, uuid or name. A numeric key is an id first (as MISP's
-// own view reads it) and a name second.
-func lookupOrganisationForImport(ctx context.Context, c *misp.Client, key string) (*misp.Organisation, error) {
+// lookupOrganisation finds an organisation by any key a user may type (the import id): id, uuid or name. A
+// numeric key is an id first (as MISP's own view reads it) and a name second. It always asks MISP (view, then
+// index); a miss is an error that says which keys were tried.
+func lookupOrganisation(ctx context.Context, c *misp.Client, key string) (*misp.Organisation, error) {
 	if key == "" {
 		return nil, errors.New("the import id is empty")
 	}
@@ -544,11 +545,11 @@ func lookupOrganisationForImport(ctx context.Context, c *misp.Client, key string
 	return nil, fmt.Errorf("no MISP organisation is named %q (names are case-sensitive)", key)
 }
 
-// fetchOrganisation reads one organisation by id or uuid the way every Read does. By id it comes from the
-// client's cached index of every organisation (one request for all, landingpage included); by uuid, or when
-// MISP hides its index from the key, from MISP's view plus the index for landingpage, which the view omits
-// (§2.1.2).
-func fetchOrganisation(ctx context.Context, c *misp.Client, key string) (*misp.Organisation, error) {
+// readOrganisation reads one organisation by id or uuid the way every Read does. By id it may answer from the
+// client's cached index of every organisation (misp.Client.CachedOrganisation: one request for all, landingpage
+// included); by uuid, or when MISP hides its index from the key, it asks MISP's view plus the index for
+// landingpage, which the view omits (§2.1.2). A missing organisation is an error matching misp.ErrNotFound.
+func readOrganisation(ctx context.Context, c *misp.Client, key string) (*misp.Organisation, error) {
 	if numericKeyRe.MatchString(key) {
 		// The client's cached index serves many organisations with one request, landingpage included.
 		o, err := c.CachedOrganisation(ctx, key)
@@ -574,8 +575,9 @@ func fetchOrganisation(ctx context.Context, c *misp.Client, key string) (*misp.O
 	return o, nil
 }
 
-// findOrganisationByName looks an organisation up by exact (case-sensitive) name through the index, which, unlike
-// the view, also finds names that look like ids or uuids. It returns an error matching misp.ErrNotFound on a miss.
+// findOrganisationByName finds an organisation by exact (case-sensitive) name. It always asks MISP's index,
+// which, unlike the view, also finds names that look like ids or uuids. A miss is an error matching
+// misp.ErrNotFound.
 func findOrganisationByName(ctx context.Context, c *misp.Client, name string) (*misp.Organisation, error) {
 	list, err := c.ListOrganisations(ctx, "all", name)
 	if err != nil {

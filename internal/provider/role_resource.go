@@ -283,7 +283,7 @@ func (r *roleResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 	}
 	id := state.ID.ValueString()
 	tflog.Debug(ctx, "Reading MISP role", map[string]any{"id": id})
-	role, err := fetchRole(ctx, r.client, id)
+	role, err := readRole(ctx, r.client, id)
 	if errors.Is(err, misp.ErrNotFound) {
 		tflog.Warn(ctx, "MISP role gone, removing it from state", map[string]any{"id": id})
 		resp.Diagnostics.AddWarning("MISP role no longer exists",
@@ -356,7 +356,7 @@ func (r *roleResource) Update(ctx context.Context, req resource.UpdateRequest, r
 		return
 	}
 	// Read back through the index: the edit answer lacks "default".
-	role, err := fetchRole(ctx, r.client, id)
+	role, err := readRole(ctx, r.client, id)
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "Error updating MISP role", fmt.Sprintf("Reading role %s back after the update", id), err, nil)
 		return
@@ -421,9 +421,10 @@ func (r *roleResource) ImportState(ctx context.Context, req resource.ImportState
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), role.ID.String())...)
 }
 
-// fetchRole reads one role the way every Read does: from MISP's roles index, the only answer that carries the
-// "default" flag (§3.1.1). A missing role is an error matching misp.ErrNotFound.
-func fetchRole(ctx context.Context, c *misp.Client, id string) (*misp.Role, error) {
+// readRole reads one role by id the way every Read does: from MISP's roles index, the only answer that carries
+// the "default" flag (§3.1.1), which it may answer from the client's cache (misp.Client.CachedRole). A missing
+// role is an error matching misp.ErrNotFound.
+func readRole(ctx context.Context, c *misp.Client, id string) (*misp.Role, error) {
 	// The client's cached index serves many roles with one request (and only it carries "default").
 	r, err := c.CachedRole(ctx, id)
 	if err != nil {
@@ -432,7 +433,8 @@ func fetchRole(ctx context.Context, c *misp.Client, id string) (*misp.Role, erro
 	return r, nil
 }
 
-// findRoleByName finds a role by exact (case-sensitive) name; a miss matches misp.ErrNotFound.
+// findRoleByName finds a role by exact (case-sensitive) name. It always asks MISP's index; a miss is an error
+// matching misp.ErrNotFound, and a name that several roles share is an error naming their ids.
 func findRoleByName(ctx context.Context, c *misp.Client, name string) (*misp.Role, error) {
 	roles, err := c.ListRoles(ctx, name)
 	if err != nil {
@@ -457,13 +459,14 @@ func findRoleByName(ctx context.Context, c *misp.Client, name string) (*misp.Rol
 	return nil, fmt.Errorf("%d roles are named %q (ids %s); use the id", len(found), name, strings.Join(ids, ", "))
 }
 
-// lookupRole finds a role by id or name. A numeric key is an id first and a name second.
+// lookupRole finds a role by any key a user may type (the import id): id or name. A numeric key is an id first
+// (readRole, which may answer from the cache) and a name second (findRoleByName, which asks MISP).
 func lookupRole(ctx context.Context, c *misp.Client, key string) (*misp.Role, error) {
 	if key == "" {
 		return nil, errors.New("the import id is empty")
 	}
 	if numericKeyRe.MatchString(key) {
-		role, err := fetchRole(ctx, c, key)
+		role, err := readRole(ctx, c, key)
 		if err == nil {
 			return role, nil
 		}
