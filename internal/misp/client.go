@@ -235,3 +235,16 @@ func (c *Client) do(ctx context.Context, r request) ([]byte, error) {
 	}
 	return nil, err
 }
+
+// doRecord performs r and unwraps the one record its answer holds under key ({"<key>": {...}}).
+func doRecord[T any](ctx context.Context, c *Client, r request, key string) (*T, error) {
+	data, err := c.do(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	var v T
+	if err := c.decodeRecord(data, key, &v, r.secrets); err != nil {
+		return nil, err
+	}
+	return &v, nil
+}

@@ -244,16 +244,7 @@ func (c *Client) EditUser(ctx context.Context, id string, in UserInput) (*User, 
 }
 
 func (c *Client) writeUser(ctx context.Context, path string, in UserInput) (*User, error) {
-	secrets := in.secrets()
-	data, err := c.do(ctx, request{method: http.MethodPost, path: path, body: in, secrets: secrets})
-	if err != nil {
-		return nil, err
-	}
-	var u User
-	if err := c.decodeRecord(data, "User", &u, secrets); err != nil {
-		return nil, err
-	}
-	return &u, nil
+	return doRecord[User](ctx, c, request{method: http.MethodPost, path: path, body: in, secrets: in.secrets()}, "User")
 }
 
 // DeleteUser deletes a user (POST /admin/users/delete/{id}). A second delete
