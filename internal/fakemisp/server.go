@@ -118,15 +118,15 @@ func (s *Server) AdminKey() string { return s.adminKey }
 // Reset puts the server back to its seed (same admin key); request log, counters, faults and the e-mail log are
 // cleared, and e-mail works or fails as Options.FailEmail says.
 func (s *Server) Reset() {
-	s.mu.Lock()
-	s.resetData()
-	s.mu.Unlock()
 	s.ResetCounters()
 	s.faultMu.Lock()
 	s.faults = nil
 	s.frng = rand.New(rand.NewPCG(uint64(s.seed), 3))
 	s.faultMu.Unlock()
-	s.notify()
+	s.mutate(func() bool {
+		s.resetData()
+		return true
+	})
 }
 
 // Snapshot returns the stored data (users, organisations, roles, auth keys, settings) as JSON.
@@ -143,12 +143,14 @@ func (s *Server) Restore(data []byte) error {
 	if err != nil {
 		return err
 	}
-	s.mu.Lock()
-	if st.lookupKey(s.adminKey, s.now()) == nil && st.users[1] != nil {
-		st.addKey(s.rng, 1, s.adminKey, s.now(), "mispfake admin key")
-	}
-	s.st = st
-	s.mu.Unlock()
+	// No OnChange: the caller (the runner loading its state file, the control API) decides.
+	s.mutate(func() bool {
+		if st.lookupKey(s.adminKey, s.now()) == nil && st.users[1] != nil {
+			st.addKey(s.rng, 1, s.adminKey, s.now(), "mispfake admin key")
+		}
+		s.st = st
+		return false
+	})
 	return nil
 }
 
@@ -422,19 +424,14 @@ func (s *Server) handle(r *http.Request, rt route) *response {
 		// 500 (verified against MISP 2.5.1 for organisation, role and user writes; docs/development/misp-api.md §5.29).
 		return exception(r, http.StatusInternalServerError, internalErrorMessage)
 	}
+	if !ep.write {
+		return read(s, func() *response { return ep.fn(s, c) })
+	}
 	var resp *response
-	if ep.write {
-		s.mu.Lock()
+	s.mutate(func() bool {
 		resp = ep.fn(s, c)
-		s.mu.Unlock()
-	} else {
-		s.mu.RLock()
-		resp = ep.fn(s, c)
-		s.mu.RUnlock()
-	}
-	if c.changed {
-		s.notify()
-	}
+		return c.changed
+	})
 	return resp
 }
 

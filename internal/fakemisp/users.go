@@ -21,9 +21,11 @@ var heartbeatMessages = []string{
 }
 
 func (s *Server) usersHeartbeat(c *reqCtx) *response {
-	s.mu.Lock()
-	msg := heartbeatMessages[s.rng.IntN(len(heartbeatMessages))]
-	s.mu.Unlock()
+	var msg string
+	s.mutate(func() bool { // the RNG is guarded by the write lock
+		msg = heartbeatMessages[s.rng.IntN(len(heartbeatMessages))]
+		return false
+	})
 	return prepare(c.r, http.StatusOK, obj{{"message", msg}})
 }
 
