@@ -31,6 +31,10 @@ type Options struct {
 	// OnChange, if set, is called (outside any lock) after every change of the stored data, e.g. to persist
 	// Snapshot. Calls may come from concurrent requests.
 	OnChange func()
+	// DisableUserLoginChange sets MISP.disable_user_login_change: only site admins can change a user's e-mail
+	// address; MISP drops the email of everyone else's users/edit and admin/users/edit silently (see
+	// SetServerSetting, which changes it at run time; Reset comes back to this value).
+	DisableUserLoginChange bool
 	// FailEmail makes every e-mail MISP would send fail, as when its mail transport is broken (see Emails and
 	// SetEmailFailing, which changes it at run time; Reset comes back to this value).
 	FailEmail bool
@@ -57,11 +61,14 @@ type Server struct {
 	seed     int64
 	now      func() time.Time
 
-	mu        sync.RWMutex // guards st, rng, mailFails and emails
+	ctl *http.ServeMux // the control API
+
+	mu        sync.RWMutex // guards st, rng, mailFails, emails and settings
 	st        *state
 	rng       *rand.Rand
 	mailFails bool
 	emails    []Email
+	settings  map[string]any // the server settings the emulator models (settings.go)
 
 	logMu    sync.Mutex
 	reqs     []RequestRecord
@@ -101,6 +108,7 @@ func New(opts Options) *Server {
 	}
 	s.resetData()
 	s.frng = rand.New(rand.NewPCG(uint64(seed), 3))
+	s.ctl = s.controlMux()
 	return s
 }
 
@@ -110,6 +118,7 @@ func (s *Server) resetData() {
 	s.st = seedState(s.rng, s.now(), s.adminKey)
 	s.mailFails = s.opts.FailEmail
 	s.emails = nil
+	s.settings = s.opts.settings()
 }
 
 // AdminKey returns the site admin's API key.
