@@ -112,18 +112,29 @@ func (s *Server) byID(k *kind, id string) (row, error) {
 	return k.rows(s.st)[n], nil
 }
 
+// newObject is an empty row of kind k with the next free id; insert stores it. Callers hold the write lock.
+func (s *Server) newObject(k *kind) row {
+	r := k.table.newRow()
+	r["id"] = *k.nextID(s.st)
+	return r
+}
+
+// insert stores a row made by newObject and uses up its id. Callers hold the write lock.
+func (s *Server) insert(k *kind, r row) {
+	*k.nextID(s.st)++
+	k.rows(s.st)[r.id()] = r
+}
+
 // createObject stores a new object of kind k and returns its id and the kind's extra answer.
 func (s *Server) createObject(k *kind, fields map[string]any) (id string, extra map[string]any, err error) {
 	f := normalise(fields)
 	err = s.write(func() error {
-		r := k.table.newRow()
-		r["id"] = *k.nextID(s.st)
+		r := s.newObject(k)
 		x, err := k.create(s, r, f)
 		if err != nil {
 			return fmt.Errorf("create %s: %w", k.noun, err)
 		}
-		*k.nextID(s.st)++
-		k.rows(s.st)[r.id()] = r
+		s.insert(k, r)
 		id, extra = itoa(r.id()), x
 		return nil
 	})

@@ -549,13 +549,11 @@ func (s *Server) usersAdd(c *reqCtx) *response {
 	if len(errs) > 0 {
 		return saveFail(r, "Could not add User", userAddURL, errs, nil)
 	}
-	u := usersTable.newRow()
-	u["id"] = s.st.nextUser
+	u := s.newObject(userKind)
 	if !s.writeUserFields(u, d, userAddFields) {
 		return exception(r, http.StatusInternalServerError, internalErrorMessage)
 	}
-	s.st.nextUser++
-	s.st.users[u.id()] = u
+	s.insert(userKind, u)
 	c.changed = true
 	if !phpEmpty(d["notify"]) && s.sendEmail(u, subjectNewUser) {
 		// User::initiatePasswordReset(firstTime) with the request's password: only when the e-mail went out is it
