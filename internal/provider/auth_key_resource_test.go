@@ -317,17 +317,17 @@ func TestAccAuthKey_planRefusals(t *testing.T) {
 			{
 				Config:      authKeyConfig(env, suffix, `  expiration = "2020-01-01T00:00:00Z"`),
 				PlanOnly:    true,
-				ExpectError: userErrRe("Auth key expiration is in the past", "2020-01-01T00:00:00Z is not in the future"),
+				ExpectError: diagRe("Auth key expiration is in the past", "2020-01-01T00:00:00Z is not in the future"),
 			},
 			{
 				Config:      authKeyConfig(env, suffix, `  allowed_ips = ["10.0.0.0/33"]`),
 				PlanOnly:    true,
-				ExpectError: userErrRe("Invalid IP address or range", `"10.0.0.0/33"`),
+				ExpectError: diagRe("Invalid IP address or range", `"10.0.0.0/33"`),
 			},
 			{
 				Config:      authKeyConfig(env, suffix, `  expiration = "2099-01-01T00:00:00.5Z"`),
 				PlanOnly:    true,
-				ExpectError: userErrRe("Expiration with a fraction of a second"),
+				ExpectError: diagRe("Expiration with a fraction of a second"),
 			},
 			{
 				// A missing user: MISP's own words on user_id.
@@ -335,7 +335,7 @@ func TestAccAuthKey_planRefusals(t *testing.T) {
   user_id = "999999"
   comment = "%s"
 }`, testPrefix+suffix)),
-				ExpectError: userErrRe("Error creating MISP auth key", "user_id", "User doesn't exists"),
+				ExpectError: diagRe("Error creating MISP auth key", "user_id", "User doesn't exists"),
 			},
 		},
 	})
@@ -367,7 +367,7 @@ resource "misp_auth_key" "bot" {
 			{Config: key(botA), Check: keyLogsIn(env, nil)},
 			{
 				Config:      key(botB),
-				ExpectError: userErrRe("MISP user not found", "User "+botB, "not in the organisation of the provider's API key"),
+				ExpectError: diagRe("MISP user not found", "User "+botB, "not in the organisation of the provider's API key"),
 			},
 		},
 	})
@@ -415,7 +415,7 @@ data "misp_current_user" "me" {}
 			{
 				Config:      cfg(other),
 				PlanOnly:    true,
-				ExpectError: userErrRe("may not manage this user's auth keys", "user_id "+other+" is another user"),
+				ExpectError: diagRe("may not manage this user's auth keys", "user_id "+other+" is another user"),
 			},
 			{
 				Config: cfg(me),

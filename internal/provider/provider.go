@@ -253,6 +253,7 @@ func connect(ctx context.Context, client *misp.Client, rc *resolvedConfig) (*pro
 		connectionDiagnostic(&diags, rc, err)
 		return nil, diags
 	}
+	diags.Append(versionDiagnostics(rc.URL, ver.Version)...)
 	me, err := client.ViewMe(ctx)
 	if err != nil {
 		connectionDiagnostic(&diags, rc, err)
