@@ -207,6 +207,7 @@ func (p *mispProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 	}
 	resp.ResourceData = pd
 	resp.DataSourceData = pd
+	resp.EphemeralResourceData = pd
 }
 
 // newClient builds the HTTP client; it logs every request (method, path, status, duration) through tflog.
