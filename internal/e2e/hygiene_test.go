@@ -49,6 +49,22 @@ resource "misp_user" "person" {
   password_wo_version = %[6]d
   external_auth_key   = %[5]q
 }
+
+# A second key of the bot, rotated with the passwords, and a key for the run only.
+resource "misp_auth_key" "bot" {
+  user_id = misp_user.bot.id
+  comment = "tfacc-ci-bot-%[1]s"
+  keepers = { rotation = "%[6]d" }
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+
+ephemeral "misp_auth_key" "run" {
+  user_id = misp_user.bot.id
+  ttl     = "10m"
+  comment = "tfacc-ci-bot-%[1]s-run"
+}
 `, h.run, h.pwBot, h.pwPerson, h.extKeyBot, h.extKeyPerson, h.version)
 }
 
@@ -158,6 +174,9 @@ func TestSecretHygiene(t *testing.T) {
 		"misp_user.password_wo":       {h1.pwBot, h1.pwPerson, h2.pwBot, h2.pwPerson},
 		"misp_user.external_auth_key": trimmed(h1.extKeyBot, h1.extKeyPerson, h2.extKeyBot, h2.extKeyPerson),
 		"misp_user.authkey":           nil, // computed: store_authkey = true on the bot; read from the state below
+		"misp_auth_key.authkey":       nil, // computed; read from the state below
+		// Never in state: on the emulator, every key it issued (IssuedAuthKeys), the ephemeral ones included.
+		"ephemeral.misp_auth_key.authkey": nil,
 	}
 	schemaSecrets := secretAttributes(t)
 	for _, name := range schemaSecrets {
@@ -187,6 +206,7 @@ func TestSecretHygiene(t *testing.T) {
 	e.requireExternalAuthKey(t, botID, h1.extKeyBot)
 	e.requireExternalAuthKey(t, personID, h1.extKeyPerson)
 	secrets["misp_user.authkey"] = []string{storedAuthkey(t, state1)} // computed: store_authkey = true on the bot
+	secrets["misp_auth_key.authkey"] = allStoredAuthkeys(state1)
 
 	e.write(t, "main.tf", hygieneConfig(h2))
 	e.run(t, 0, "apply", "-auto-approve", "-input=false", "-no-color")
@@ -196,8 +216,20 @@ func TestSecretHygiene(t *testing.T) {
 	e.requireExternalAuthKey(t, botID, h2.extKeyBot)
 	e.requireExternalAuthKey(t, personID, h2.extKeyPerson)
 	state2 := readFile(t, e.ws.StatePath())
+	secrets["misp_auth_key.authkey"] = append(secrets["misp_auth_key.authkey"], allStoredAuthkeys(state2)...)
 	e.run(t, 0, "plan", "-input=false", "-no-color", "-detailed-exitcode")
 	e.run(t, 0, "destroy", "-auto-approve", "-input=false", "-no-color")
+	if !e.Real() {
+		issued := e.emu.Fake.IssuedAuthKeys()
+		// Two misp_auth_key generations, and at least one ephemeral key per apply.
+		if len(issued) < 4 {
+			t.Fatalf("the emulator issued %d auth keys, want at least 4 (two rotations, two ephemeral)", len(issued))
+		}
+		secrets["ephemeral.misp_auth_key.authkey"] = issued
+	} else {
+		// A real MISP does not tell the ephemeral keys; the API-key-shaped scan below still covers them.
+		secrets["ephemeral.misp_auth_key.authkey"] = secrets["misp_auth_key.authkey"]
+	}
 
 	for _, name := range schemaSecrets {
 		for i, secret := range secrets[name] {
@@ -223,6 +255,9 @@ func TestSecretHygiene(t *testing.T) {
 	// Any other string shaped like a MISP key (40 letters and digits, mixed case) would be a key MISP returned,
 	// e.g. the person's one-time authkey that store_authkey = false must drop.
 	for _, m := range keyShaped.FindAllString(trace, -1) {
+		if terraformIdentifiers[m] {
+			continue
+		}
 		if strings.ContainsAny(m, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") && strings.ContainsAny(m, "abcdefghijklmnopqrstuvwxyz") {
 			t.Errorf("the TRACE log contains an API-key-shaped string %s…", m[:4])
 		}
@@ -251,6 +286,10 @@ func (e *env) requireExternalAuthKey(t *testing.T, id, want string) {
 
 var keyShaped = regexp.MustCompile(`\b[a-zA-Z0-9]{40}\b`)
 
+// terraformIdentifiers are names in Terraform's own TRACE log that happen to be key-shaped (graph node types of a
+// create_before_destroy replacement).
+var terraformIdentifiers = map[string]bool{"NodeDestroyDeposedResourceInstanceObject": true}
+
 // storedAuthkey is the bot's authkey as kept in state (store_authkey = true).
 func storedAuthkey(t *testing.T, state string) string {
 	t.Helper()
@@ -259,6 +298,15 @@ func storedAuthkey(t *testing.T, state string) string {
 		t.Fatal("the state holds no 40-character authkey for the store_authkey = true user")
 	}
 	return m[1]
+}
+
+// allStoredAuthkeys is every 40-character authkey in a state file (misp_user and misp_auth_key).
+func allStoredAuthkeys(state string) []string {
+	var out []string
+	for _, m := range regexp.MustCompile(`"authkey":\s*"([a-zA-Z0-9]{40})"`).FindAllStringSubmatch(state, -1) {
+		out = append(out, m[1])
+	}
+	return out
 }
 
 func readFile(t *testing.T, path string) string {

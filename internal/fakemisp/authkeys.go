@@ -373,6 +373,7 @@ func (s *Server) authKeysAdd(c *reqCtx) *response {
 	}
 	comment, _ := phpString(d["comment"])
 	key := s.st.addKey(s.rng, u.id(), "", now, comment)
+	s.st.issued = append(s.st.issued, key)
 	k := s.st.keys[s.st.nextKey-1]
 	k.AllowedIPs, k.Expiration, k.ReadOnly = draft.AllowedIPs, draft.Expiration, draft.ReadOnly
 	c.changed = true
@@ -471,4 +472,10 @@ func (st *state) deleteKey(id int64) {
 			break
 		}
 	}
+}
+
+// IssuedAuthKeys returns, in clear, every key that auth_keys/add made since the last reset: what a test needs to
+// search logs for keys it never saw (an ephemeral key). MISP itself keeps only hashes.
+func (s *Server) IssuedAuthKeys() []string {
+	return read(s, func() []string { return append([]string(nil), s.st.issued...) })
 }

@@ -164,8 +164,9 @@ type state struct {
 	nextOrg     int64
 	nextRole    int64
 	nextKey     int64
-	defaultRole string // AdminSetting default_role; "" when unset
-	instanceID  string // MISP.uuid
+	issued      []string // every key auth_keys/add made, in clear (IssuedAuthKeys; not persisted)
+	defaultRole string   // AdminSetting default_role; "" when unset
+	instanceID  string   // MISP.uuid
 }
 
 func hashKey(k string) string {
