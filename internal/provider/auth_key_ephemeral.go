@@ -69,9 +69,11 @@ func (e *authKeyEphemeral) Schema(_ context.Context, _ ephemeral.SchemaRequest, 
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "A short-lived MISP API key for one Terraform run: opened with an expiration of now + `ttl`, " +
 			"handed to whatever needs it during the run (another provider's configuration, a write-only attribute), and " +
-			"deleted from MISP when Terraform closes it at the end of the run — also when the apply fails. It never " +
-			"reaches the plan or the state. Should the deletion not happen (a killed run), the key still dies at its " +
-			"expiration. Terraform opens one key for the plan and another for the apply.\n\nNeeds Terraform 1.10 or later.",
+			"deleted from MISP when Terraform closes it at the end of the run. It never reaches the plan or the state. " +
+			"Terraform opens one key for the plan and another for the apply.\n\n" +
+			"**Keep `ttl` short:** when an apply fails, Terraform (1.11) does not close its ephemeral resources, and neither " +
+			"does a killed run; such a key stays in MISP, unusable after its expiration, until deleted (MISP's list of auth keys " +
+			"shows it with its comment).\n\nNeeds Terraform 1.10 or later.",
 		Attributes: map[string]schema.Attribute{
 			"user_id": schema.StringAttribute{
 				MarkdownDescription: "Numeric id of the MISP user the key is for.", Required: true,

@@ -23,6 +23,7 @@ func exampleFiles(t *testing.T) []string {
 		"../../examples/resources/*/resource.tf",
 		"../../examples/data-sources/*/data-source.tf",
 		"../../examples/functions/*/function.tf",
+		"../../examples/ephemeral-resources/*/ephemeral-resource.tf",
 	} {
 		m, err := filepath.Glob(pattern)
 		if err != nil {
@@ -82,7 +83,7 @@ func prefixExampleNames(t *testing.T, src []byte) string {
 		if block.Type() != "resource" {
 			continue
 		}
-		for _, attr := range []string{"name", "email"} {
+		for _, attr := range []string{"name", "email", "comment"} {
 			a := block.Body().GetAttribute(attr)
 			if a == nil {
 				continue

@@ -220,7 +220,9 @@ func (r *userResource) Schema(_ context.Context, _ resource.SchemaRequest, resp 
 					"MISP shows a key exactly once, in its answer to the creation; turning this on later cannot recover it " +
 					"(re-create the user with `terraform apply -replace` to get a stored key). **This puts a secret in the Terraform " +
 					"state**, readable by anyone who can read the state (`sensitive` only hides it from plans and output): use an " +
-					"encrypted, access-controlled backend. Defaults to `false`.",
+					"encrypted, access-controlled backend. Defaults to `false`. Kept for compatibility: `misp_auth_key` manages " +
+					"further keys of a user, with rotation, expiry, allowed addresses and read-only keys, and the ephemeral " +
+					"`misp_auth_key` gives a key that never reaches the state.",
 				Optional: true, Computed: true, Default: booldefault.StaticBool(false),
 			},
 			"authkey": schema.StringAttribute{
