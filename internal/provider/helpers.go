@@ -3,6 +3,7 @@ package provider
 import (
 	"errors"
 	"fmt"
+	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -14,6 +15,9 @@ import (
 
 	"github.com/misp-iac/terraform-provider-misp/internal/misp"
 )
+
+// numericIDRe is a MISP object id (a user's, an organisation's, a role's, a server's).
+var numericIDRe = regexp.MustCompile(`^[0-9]+$`)
 
 // providerDataFrom extracts what Configure built. It returns nil without a diagnostic when the
 // provider is not configured yet (Terraform calls Configure on resources early, with nil data).

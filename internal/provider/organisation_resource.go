@@ -506,15 +506,13 @@ func (r *organisationResource) ImportState(ctx context.Context, req resource.Imp
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), o.ID.String())...)
 }
 
-var numericKeyRe = regexp.MustCompile(`^[0-9]+$`)
-
 // lookupOrganisationForImport finds an organisation by id, uuid or name. A numeric key is an id first (as MISP's
 // own view reads it) and a name second.
 func lookupOrganisationForImport(ctx context.Context, c *misp.Client, key string) (*misp.Organisation, error) {
 	if key == "" {
 		return nil, errors.New("the import id is empty")
 	}
-	isID, isUUID := numericKeyRe.MatchString(key), mispUUIDRe.MatchString(key)
+	isID, isUUID := numericIDRe.MatchString(key), mispUUIDRe.MatchString(key)
 	if isID || isUUID {
 		lookup := key
 		if isUUID {
@@ -549,7 +547,7 @@ func lookupOrganisationForImport(ctx context.Context, c *misp.Client, key string
 // MISP hides its index from the key, from MISP's view plus the index for landingpage, which the view omits
 // (§2.1.2).
 func fetchOrganisation(ctx context.Context, c *misp.Client, key string) (*misp.Organisation, error) {
-	if numericKeyRe.MatchString(key) {
+	if numericIDRe.MatchString(key) {
 		// The client's cached index serves many organisations with one request, landingpage included.
 		o, err := c.CachedOrganisation(ctx, key)
 		if !errors.Is(err, misp.ErrPermissionDenied) {
