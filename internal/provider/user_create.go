@@ -41,7 +41,7 @@ func (r *userResource) Create(ctx context.Context, req resource.CreateRequest, r
 		sid := newNidsSid()
 		in.NidsSid = &sid
 	}
-	tflog.Debug(ctx, "creating MISP user")
+	tflog.Debug(ctx, "Creating MISP user")
 	sent := sentFields(in)
 	if chosenSid {
 		delete(sent, "nids_sid")
@@ -60,7 +60,7 @@ func (r *userResource) Create(ctx context.Context, req resource.CreateRequest, r
 	}
 	id := created.ID.String()
 	ctx = tflog.SetField(ctx, "id", id)
-	tflog.Debug(ctx, "created MISP user", map[string]any{"adopted": adopted})
+	tflog.Debug(ctx, "Created MISP user", map[string]any{"adopted": adopted})
 
 	// From here on the user exists: keep it in state whatever happens, so Terraform tracks it (tainted on
 	// error) instead of leaving an orphan.
@@ -87,7 +87,7 @@ func (r *userResource) Create(ctx context.Context, req resource.CreateRequest, r
 
 	invited, edited := plan.Notify.ValueBool(), false
 	if invited {
-		tflog.Debug(ctx, "sending the new user their credentials")
+		tflog.Debug(ctx, "Sending the new user their credentials")
 		if err := r.pd.client.InitiatePasswordReset(ctx, id, true); err != nil {
 			addAPIError(&resp.Diagnostics, "Error creating MISP user",
 				fmt.Sprintf("User %s (id %s) was created, but asking MISP to e-mail the credentials (notify)", email, id), err, nil)
@@ -101,7 +101,7 @@ func (r *userResource) Create(ctx context.Context, req resource.CreateRequest, r
 		for k := range sentFields(edit) {
 			sent[k] = true
 		}
-		tflog.Debug(ctx, "setting the attributes MISP ignores on add")
+		tflog.Debug(ctx, "Setting the attributes MISP ignores on add")
 		if _, err := r.pd.client.EditUser(ctx, id, edit); err != nil {
 			r.addWriteError(&resp.Diagnostics, "Error creating MISP user",
 				fmt.Sprintf("User %s (id %s) was created; setting notification_*, force_logout, expiration (which MISP ignores on creation)", email, id),

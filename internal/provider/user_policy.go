@@ -28,7 +28,7 @@ func (r *userResource) checkRoleForOrgAdmin(ctx context.Context, roleID string, 
 	role, err := r.pd.client.GetRole(ctx, roleID)
 	if err != nil {
 		// Unknown role or an unreachable MISP: apply reports it with MISP's own words.
-		tflog.Debug(ctx, "plan-time role check skipped", map[string]any{"role_id": roleID, "error": err.Error()})
+		tflog.Debug(ctx, "Plan-time role check skipped", map[string]any{"role_id": roleID, "error": err.Error()})
 		return
 	}
 	var why []string
@@ -94,7 +94,7 @@ func (r *userResource) checkReferences(ctx context.Context, orgID, roleID types.
 					"leaving the account %s). Use the id of an existing %s, for instance a reference such as "+
 					"misp_%s.example.id.", ref.kind, id, ref.harm, ref.kind, ref.kind))
 		case err != nil:
-			tflog.Debug(ctx, "reference check skipped", map[string]any{"attribute": ref.attr, "error": err.Error()})
+			tflog.Debug(ctx, "Reference check skipped", map[string]any{"attribute": ref.attr, "error": err.Error()})
 		}
 	}
 }
@@ -103,7 +103,7 @@ func (r *userResource) checkReferences(ctx context.Context, orgID, roleID types.
 func (r *userResource) checkSyncRole(ctx context.Context, roleID, serverID string, diags *diag.Diagnostics) {
 	role, err := r.pd.client.GetRole(ctx, roleID)
 	if err != nil {
-		tflog.Debug(ctx, "plan-time sync role check skipped", map[string]any{"role_id": roleID, "error": err.Error()})
+		tflog.Debug(ctx, "Plan-time sync role check skipped", map[string]any{"role_id": roleID, "error": err.Error()})
 		return
 	}
 	if !role.PermSync {

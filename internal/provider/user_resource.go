@@ -238,8 +238,8 @@ func (r *userResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 	}
 	rec, err := read(ctx, r.pd.client, id)
 	if errors.Is(err, misp.ErrNotFound) {
-		tflog.Warn(ctx, "MISP user gone, removing it from state", map[string]any{"id": id})
-		resp.Diagnostics.AddWarning("MISP user not found",
+		tflog.Warn(ctx, "MISP user no longer exists; removing it from the state", map[string]any{"id": id})
+		resp.Diagnostics.AddWarning("MISP user no longer exists",
 			fmt.Sprintf("User %s (id %s) no longer exists in MISP (or the provider's key may no longer see it). It was removed "+
 				"from the state and will be created again on the next apply.", state.Email.ValueString(), id))
 		resp.State.RemoveResource(ctx)
@@ -315,7 +315,7 @@ func (r *userResource) Update(ctx context.Context, req resource.UpdateRequest, r
 			if r.orgAdminCaller() && before.Email == nil {
 				before.Email = stringPtr(emailNow)
 			}
-			tflog.Debug(ctx, "editing the MISP user's e-mail fields before the password reset", map[string]any{"fields": moved})
+			tflog.Debug(ctx, "Editing the MISP user's e-mail fields before the password reset", map[string]any{"fields": moved})
 			if _, err := r.pd.client.EditUser(ctx, id, before); err != nil {
 				r.addWriteError(&resp.Diagnostics, "Error updating MISP user", fmt.Sprintf("Updating user %s (id %s)", email, id), err, false)
 				return
@@ -331,7 +331,7 @@ func (r *userResource) Update(ctx context.Context, req resource.UpdateRequest, r
 	resetDone := false
 	if changed(plan.PasswordResetVersion, state.PasswordResetVersion) {
 		firstTime := state.LastLogin.IsNull()
-		tflog.Debug(ctx, "resetting the user's password", map[string]any{"first_time": firstTime})
+		tflog.Debug(ctx, "Resetting the user's password", map[string]any{"first_time": firstTime})
 		if err := r.pd.client.InitiatePasswordReset(ctx, id, firstTime); err != nil {
 			addAPIError(&resp.Diagnostics, "Error updating MISP user", fmt.Sprintf("Resetting the password of user %s (id %s)", email, id), err, nil)
 			fail()
@@ -345,7 +345,7 @@ func (r *userResource) Update(ctx context.Context, req resource.UpdateRequest, r
 		}
 	}
 	if changed(plan.TOTPResetVersion, state.TOTPResetVersion) {
-		tflog.Debug(ctx, "deleting the user's TOTP secret")
+		tflog.Debug(ctx, "Deleting the user's TOTP secret")
 		if err := r.pd.client.DeleteUserTOTP(ctx, id); err != nil {
 			addAPIError(&resp.Diagnostics, "Error updating MISP user", fmt.Sprintf("Deleting the TOTP secret of user %s (id %s)", email, id), err, nil)
 			fail()
@@ -373,7 +373,7 @@ func (r *userResource) Update(ctx context.Context, req resource.UpdateRequest, r
 			// For an org admin MISP checks the e-mail against the org's domains, reading it from the request.
 			in.Email = stringPtr(emailNow)
 		}
-		tflog.Debug(ctx, "editing MISP user", map[string]any{"fields": n, "password": in.Password != nil})
+		tflog.Debug(ctx, "Editing MISP user", map[string]any{"fields": n, "password": in.Password != nil})
 		if _, err := r.pd.client.EditUser(ctx, id, in); err != nil {
 			r.addWriteError(&resp.Diagnostics, "Error updating MISP user", fmt.Sprintf("Updating user %s (id %s)", email, id), err, in.RoleID != nil)
 			if resetDone {
@@ -418,7 +418,7 @@ func (r *userResource) Delete(ctx context.Context, req resource.DeleteRequest, r
 		return
 	}
 	id := state.ID.ValueString()
-	tflog.Debug(ctx, "deleting MISP user", map[string]any{"id": id})
+	tflog.Debug(ctx, "Deleting MISP user", map[string]any{"id": id})
 	err := r.pd.client.DeleteUser(ctx, id)
 	if err != nil && !errors.Is(err, misp.ErrNotFound) {
 		addAPIError(&resp.Diagnostics, "Error deleting MISP user", fmt.Sprintf("Deleting user %s (id %s)", state.Email.ValueString(), id), err, nil)
