@@ -253,7 +253,11 @@ func TestCheckApplied(t *testing.T) {
 		{"external_auth_key", []string{"external_auth_key = (sensitive value): MISP kept another value"}, []string{"ext", "other"}},
 	} {
 		d := diags[i]
-		p := d.(diag.DiagnosticWithPath).Path()
+		dp, ok := d.(diag.DiagnosticWithPath)
+		if !ok {
+			t.Fatalf("error %d has no attribute path: %v", i, d)
+		}
+		p := dp.Path()
 		if !p.Equal(path.Root(want.attr)) || d.Summary() != "MISP did not apply a user attribute" {
 			t.Errorf("error %d: %s at %s", i, d.Summary(), p)
 		}
