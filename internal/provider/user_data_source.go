@@ -41,7 +41,7 @@ func (d *userDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, r
 	}
 	attrs["email"] = schema.StringAttribute{
 		MarkdownDescription: "E-mail address of the user, compared without regard to case as MISP does. Exactly one of `id` and `email` must be set.",
-		Optional:            true, Computed: true, CustomType: userStringType{kind: userEmailKind},
+		Optional:            true, Computed: true, CustomType: userStringType{rule: userEmailKind},
 	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "One MISP user, found by id or by e-mail address, with every attribute except secrets " +

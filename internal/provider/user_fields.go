@@ -421,7 +421,7 @@ type userText struct {
 }
 
 func (t userText) read(_ *userField, rec *userRecord, m, _ *userResourceModel) {
-	*t.model(m) = userStringValue{StringValue: t.api(rec), kind: t.kind}
+	*t.model(m) = userStringValue{StringValue: t.api(rec), rule: t.kind}
 }
 
 func (t userText) send(f *userField, m *userResourceModel, in *misp.UserInput, diags *diag.Diagnostics) {
@@ -441,11 +441,11 @@ func (t userText) send(f *userField, m *userResourceModel, in *misp.UserInput, d
 }
 
 func (t userText) resourceAttribute(f *userField) rschema.Attribute {
-	return userStringAttribute(f, &userStringType{kind: t.kind})
+	return userStringAttribute(f, &userStringType{rule: t.kind})
 }
 
 func (t userText) infoAttribute(f *userField) dschema.Attribute {
-	return dschema.StringAttribute{MarkdownDescription: f.infoDescription(), Computed: true, CustomType: userStringType{kind: t.kind}}
+	return dschema.StringAttribute{MarkdownDescription: f.infoDescription(), Computed: true, CustomType: userStringType{rule: t.kind}}
 }
 
 func userStringAttribute(f *userField, custom *userStringType) rschema.StringAttribute {

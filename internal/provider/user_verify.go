@@ -69,7 +69,7 @@ func equivalent(a, b attr.Value) bool {
 	av, aok := a.(userStringValue)
 	bv, bok := b.(userStringValue)
 	if aok && bok && known(av) && known(bv) {
-		return userStringsEquivalent(av.kind, av.ValueString(), bv.ValueString())
+		return av.rule.equivalent(av.ValueString(), bv.ValueString())
 	}
 	return a.Equal(b)
 }
