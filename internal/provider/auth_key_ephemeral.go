@@ -77,7 +77,7 @@ func (e *authKeyEphemeral) Schema(_ context.Context, _ ephemeral.SchemaRequest, 
 		Attributes: map[string]schema.Attribute{
 			"user_id": schema.StringAttribute{
 				MarkdownDescription: "Numeric id of the MISP user the key is for.", Required: true,
-				Validators: []validator.String{stringvalidator.RegexMatches(authKeyIDRe, "must be a numeric MISP user id")},
+				Validators: []validator.String{stringvalidator.RegexMatches(numericIDRe, "must be a numeric MISP user id")},
 			},
 			"ttl": schema.StringAttribute{
 				MarkdownDescription: "How long the key lives at most, as a Go duration (`30m`, `2h`); default `1h`, at least `1m`.",

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -74,9 +73,6 @@ const (
 		"admin read) is refused, although `users/view/me` still shows the role's full permissions."
 )
 
-// authKeyIDRe is a numeric MISP id.
-var authKeyIDRe = regexp.MustCompile(`^[1-9][0-9]*$`)
-
 func (r *authKeyResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_auth_key"
 }
@@ -105,7 +101,7 @@ func (r *authKeyResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 			"user_id": schema.StringAttribute{
 				MarkdownDescription: authKeyDescUserID, Required: true,
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
-				Validators:    []validator.String{stringvalidator.RegexMatches(authKeyIDRe, "must be a numeric MISP user id")},
+				Validators:    []validator.String{stringvalidator.RegexMatches(numericIDRe, "must be a numeric MISP user id")},
 			},
 			"comment": schema.StringAttribute{
 				MarkdownDescription: authKeyDescComment + " Default `\"\"`.",
@@ -540,9 +536,9 @@ func (r *authKeyResource) ImportState(ctx context.Context, req resource.ImportSt
 		err error
 	)
 	switch {
-	case authKeyIDRe.MatchString(key):
+	case numericIDRe.MatchString(key):
 		v, err = r.client.GetAuthKey(ctx, key)
-	case uuidRe.MatchString(key):
+	case mispUUIDRe.MatchString(key):
 		v, err = r.client.FindAuthKeyByUUID(ctx, key)
 	default:
 		resp.Diagnostics.AddError("Error importing MISP auth key",
@@ -560,9 +556,6 @@ func (r *authKeyResource) ImportState(ctx context.Context, req resource.ImportSt
 			"state. To have a key whose secret Terraform knows, rotate it (change keepers, or replace the resource).",
 			v.ID, v.Start, v.End))
 }
-
-// uuidRe is a UUID in its canonical text form.
-var uuidRe = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 
 // cidrValidator accepts what MISP's CidrTool::validate accepts: an IPv4 or IPv6 address, optionally with a
 // netmask of at most 32 or 128 bits.

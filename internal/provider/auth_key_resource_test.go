@@ -135,7 +135,7 @@ func TestAccAuthKey_lifecycle(t *testing.T) {
 					resource.TestCheckResourceAttr(authKeyAddr, "expired", "false"),
 					resource.TestCheckResourceAttr(authKeyAddr, "expiration", exp1.Format(time.RFC3339)),
 					resource.TestCheckResourceAttr(authKeyAddr, "allowed_ips.#", "3"),
-					resource.TestMatchResourceAttr(authKeyAddr, "uuid", uuidRe),
+					resource.TestMatchResourceAttr(authKeyAddr, "uuid", mispUUIDRe),
 					resource.TestMatchResourceAttr(authKeyAddr, "authkey_start", regexp.MustCompile(`^[A-Za-z0-9]{4}$`)),
 					resource.TestCheckResourceAttrSet(authKeyAddr, "created"),
 					keyLogsIn(env, keys),
