@@ -17,9 +17,9 @@ func (e *env) akUser(email, org, role string) (string, string) {
 	if r.status != 200 {
 		e.t.Fatalf("user add: %d %s", r.status, r.raw)
 	}
-	id, _ := r.at("User", "id").(string)
+	id := str(r.at("User", "id"))
 	k := e.do(req{method: http.MethodPost, path: "/auth_keys/add/" + id, body: map[string]any{"comment": "setup"}})
-	raw, _ := k.at("AuthKey", "authkey_raw").(string)
+	raw := str(k.at("AuthKey", "authkey_raw"))
 	if raw == "" {
 		e.t.Fatalf("key add: %d %s", k.status, k.raw)
 	}
@@ -29,7 +29,7 @@ func (e *env) akUser(email, org, role string) (string, string) {
 func (e *env) akOrg(name string) string {
 	e.t.Helper()
 	r := e.do(req{method: http.MethodPost, path: "/admin/organisations/add", body: map[string]any{"name": name}})
-	id, _ := r.at("Organisation", "id").(string)
+	id := str(r.at("Organisation", "id"))
 	if id == "" {
 		e.t.Fatalf("org add: %s", r.raw)
 	}
@@ -47,8 +47,8 @@ func TestAuthKeyLifecycle(t *testing.T) {
 	e.expect("add", add, status(200), field(uid, "AuthKey", "user_id"), field("2127427200", "AuthKey", "expiration"),
 		field([]string{"127.0.0.1", "10.0.0.0/8"}, "AuthKey", "allowed_ips"), field([]any{}, "AuthKey", "unique_ips"),
 		field(false, "AuthKey", "read_only"), field("c1", "AuthKey", "comment"), absent("User"), absent("AuthKey", "authkey"))
-	raw, _ := add.at("AuthKey", "authkey_raw").(string)
-	id, _ := add.at("AuthKey", "id").(string)
+	raw := str(add.at("AuthKey", "authkey_raw"))
+	id := str(add.at("AuthKey", "id"))
 	if len(raw) != 40 || add.at("AuthKey", "authkey_start") != raw[:4] || add.at("AuthKey", "authkey_end") != raw[36:] {
 		t.Fatalf("key %q start/end %v %v", raw, add.at("AuthKey", "authkey_start"), add.at("AuthKey", "authkey_end"))
 	}
@@ -75,7 +75,7 @@ func TestAuthKeyLifecycle(t *testing.T) {
 
 	// users/add made one key, akUser another.
 	e.expect("index by user", e.do(req{path: "/auth_keys/index/" + uid}), listLen(3))
-	e.expect("view by uuid", e.do(req{path: "/auth_keys/view/" + add.at("AuthKey", "uuid").(string)}), exc(500, msgInternalError))
+	e.expect("view by uuid", e.do(req{path: "/auth_keys/view/" + str(add.at("AuthKey", "uuid"))}), exc(500, msgInternalError))
 	e.expect("GET add", e.do(req{path: "/auth_keys/add/" + uid}), exc(500, msgInternalError))
 	e.expect("GET delete", e.do(req{path: "/auth_keys/delete/" + id}), status(200), rawPrefix(`<div id="genericModal"`))
 
@@ -115,7 +115,7 @@ func TestAuthKeyValidation(t *testing.T) {
 	r := e.do(req{method: http.MethodPost, path: "/auth_keys/add/1", body: map[string]any{"allowed_ips": "1.2.3.4, 5.6.7.0/24\n::1", "expiration": "2020-01-01"}})
 	e.expect("string ips, past expiration", r, status(200), field([]string{"1.2.3.4", "5.6.7.0/24", "::1"}, "AuthKey", "allowed_ips"),
 		field("1577836800", "AuthKey", "expiration"))
-	raw, _ := r.at("AuthKey", "authkey_raw").(string)
+	raw := str(r.at("AuthKey", "authkey_raw"))
 	e.expect("expired key", e.do(req{path: "/users/view/me", key: raw}), exc(403, msgAuthFailedText))
 	// No path segment: the caller's own key, whatever the body says.
 	e.expect("body user_id", e.do(req{method: http.MethodPost, path: "/auth_keys/add", body: map[string]any{"user_id": "99"}}),
@@ -125,13 +125,13 @@ func TestAuthKeyValidation(t *testing.T) {
 func TestAuthKeyAllowedIPsAndReadOnly(t *testing.T) {
 	e := newEnv(t)
 	pinned := e.do(req{method: http.MethodPost, path: "/auth_keys/add/1", body: map[string]any{"allowed_ips": []string{"192.0.2.1"}}})
-	e.expect("other address", e.do(req{path: "/users/view/me", key: pinned.at("AuthKey", "authkey_raw").(string)}),
+	e.expect("other address", e.do(req{path: "/users/view/me", key: str(pinned.at("AuthKey", "authkey_raw"))}),
 		exc(403, "It is not possible to use this Auth key from your IP address"))
 	local := e.do(req{method: http.MethodPost, path: "/auth_keys/add/1", body: map[string]any{"allowed_ips": []string{"127.0.0.0/8"}}})
-	e.expect("range", e.do(req{path: "/users/view/me", key: local.at("AuthKey", "authkey_raw").(string)}), status(200))
+	e.expect("range", e.do(req{path: "/users/view/me", key: str(local.at("AuthKey", "authkey_raw"))}), status(200))
 
 	ro := e.do(req{method: http.MethodPost, path: "/auth_keys/add/1", body: map[string]any{"read_only": true}})
-	key := ro.at("AuthKey", "authkey_raw").(string)
+	key := str(ro.at("AuthKey", "authkey_raw"))
 	// users/view/me still shows the role's flags; every admin action and every key write is refused.
 	e.expect("me", e.do(req{path: "/users/view/me", key: key}), status(200), field(true, "Role", "perm_site_admin"))
 	for _, p := range []req{
@@ -161,7 +161,7 @@ func TestAuthKeyScopes(t *testing.T) {
 	// MISP 2.5.1 does not check the organisation on add (§10.1) ...
 	other := e.do(req{method: http.MethodPost, path: "/auth_keys/add/" + u3, body: map[string]any{}, key: oa2})
 	e.expect("org admin, other org's user", other, status(200))
-	otherID := other.at("AuthKey", "id").(string)
+	otherID := str(other.at("AuthKey", "id"))
 	// ... but the key is then out of its reach.
 	e.expect("view it", e.do(req{path: "/auth_keys/view/" + otherID, key: oa2}), exc(404, "Invalid AuthKey."))
 	e.expect("delete it", e.do(req{method: http.MethodPost, path: "/auth_keys/delete/" + otherID, key: oa2}), exc(404, "Invalid AuthKey."))
@@ -171,8 +171,10 @@ func TestAuthKeyScopes(t *testing.T) {
 		exc(405, msgAKDenied))
 	e.expect("org admin index", e.do(req{path: "/auth_keys/index", key: oa2}), func(r reply) string {
 		for _, item := range r.list() {
-			if uid := item.(map[string]any)["AuthKey"].(map[string]any)["user_id"]; uid == u3 || uid == "1" {
-				return "org admin sees a key of user " + uid.(string)
+			m, _ := item.(map[string]any)
+			ak, _ := m["AuthKey"].(map[string]any)
+			if uid := str(ak["user_id"]); uid == u3 || uid == "1" {
+				return "org admin sees a key of user " + uid
 			}
 		}
 		return ""
@@ -190,4 +192,10 @@ func TestAuthKeyScopes(t *testing.T) {
 		status(403), field("Could not edit auth_key", "message"), field([]string{"User doesn't exists"}, "errors", "user_id"))
 	e.expect("orphan delete", e.do(req{method: http.MethodPost, path: "/auth_keys/delete/" + otherID}), status(200))
 	e.expect("orphan key login", e.do(req{path: "/users/view/me", key: u3key}), exc(403, msgAuthFailedText))
+}
+
+// str is v as a string ("" when it is none).
+func str(v any) string {
+	s, _ := v.(string)
+	return s
 }

@@ -907,8 +907,3 @@ func (s *Server) usersResetAuthkey(c *reqCtx) *response {
 func (s *Server) usersRegistrations(c *reqCtx) *response {
 	return prepare(c.r, http.StatusOK, []any{})
 }
-
-// sameOrgAdmin reports whether the caller is an org admin of u's organisation.
-func (s *Server) sameOrgAdmin(c *reqCtx, u row) bool {
-	return c.caller.perm("perm_admin") && u.int("org_id") == c.caller.orgID()
-}

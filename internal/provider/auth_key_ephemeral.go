@@ -198,7 +198,9 @@ func (e *authKeyEphemeral) Close(ctx context.Context, req ephemeral.CloseRequest
 	}
 	id, client := ok.ID, e.client
 	if c, found := openedBy.LoadAndDelete(ok.ID + " " + ok.URL); found {
-		client = c.(*misp.Client)
+		if opener, isClient := c.(*misp.Client); isClient {
+			client = opener
+		}
 	}
 	if client == nil {
 		resp.Diagnostics.AddWarning("Ephemeral MISP auth key not deleted",

@@ -96,7 +96,7 @@ resource "echo" "run" {}
 							return err
 						}
 						if _, err := c.ViewMe(context.Background()); !errors.Is(err, misp.ErrAuthentication) {
-							return fmt.Errorf("the closed key: %v, want MISP's authentication refusal", err)
+							return fmt.Errorf("the closed key: %w, want MISP's authentication refusal", err)
 						}
 						return nil
 					},

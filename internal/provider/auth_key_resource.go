@@ -168,7 +168,7 @@ func (r *authKeyResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 func keepersChanged(ctx context.Context, req planmodifier.MapRequest, resp *mapplanmodifier.RequiresReplaceIfFuncResponse) {
 	var imported types.String
 	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("authkey"), &imported)...)
-	resp.RequiresReplace = !(req.StateValue.IsNull() && imported.IsNull())
+	resp.RequiresReplace = !req.StateValue.IsNull() || !imported.IsNull()
 }
 
 func (r *authKeyResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {

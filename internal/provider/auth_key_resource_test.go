@@ -101,7 +101,7 @@ func keyRefused(env *accEnv, key func() string, want error, msg string) resource
 			return errors.New("MISP accepted the key")
 		}
 		if want != nil && !errors.Is(err, want) || msg != "" && !strings.Contains(err.Error(), msg) {
-			return fmt.Errorf("MISP refused the key with %v, want %v %q", err, want, msg)
+			return fmt.Errorf("MISP refused the key with %w, want %w %q", err, want, msg)
 		}
 		return nil
 	}
@@ -181,7 +181,7 @@ func TestAccAuthKey_lifecycle(t *testing.T) {
 						}
 						_, err = c.AddOrganisation(context.Background(), misp.OrganisationInput{Name: ptr(randomName("ro"))})
 						if !errors.Is(err, misp.ErrPermissionDenied) {
-							return fmt.Errorf("a write with the read-only key: %v, want MISP's permission refusal", err)
+							return fmt.Errorf("a write with the read-only key: %w, want MISP's permission refusal", err)
 						}
 						return nil
 					},
