@@ -33,3 +33,25 @@ resource "misp_user" "admin" {
   org_id  = misp_organisation.this.id
   role_id = local.admin_role_id
 }
+
+resource "misp_user" "bot" {
+  count = var.bot == null ? 0 : 1
+
+  email   = lower(var.bot.email)
+  org_id  = misp_organisation.this.id
+  role_id = "3" # seeded "User"
+}
+
+resource "misp_auth_key" "bot" {
+  count = var.bot == null ? 0 : 1
+
+  user_id     = misp_user.bot[0].id
+  comment     = "${var.name} integration (misp-org-bootstrap)"
+  read_only   = var.bot.read_only
+  allowed_ips = var.bot.allowed_ips
+  keepers     = { rotation = var.bot.rotation }
+
+  lifecycle {
+    create_before_destroy = true
+  }
+}

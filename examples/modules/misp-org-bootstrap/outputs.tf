@@ -17,3 +17,19 @@ output "admin_user_ids" {
   description = "MISP user id of each administrator, by lower-cased e-mail address."
   value       = { for email, u in misp_user.admin : email => u.id }
 }
+
+output "bot_user_id" {
+  description = "MISP user id of the integration account, or null without var.bot."
+  value       = var.bot == null ? null : misp_user.bot[0].id
+}
+
+output "bot_api_key" {
+  description = "The integration account's API key (a secret, also kept in the state), or null without var.bot."
+  value       = var.bot == null ? null : misp_auth_key.bot[0].authkey
+  sensitive   = true
+}
+
+output "bot_key_id" {
+  description = "MISP id of the integration account's current API key, or null without var.bot."
+  value       = var.bot == null ? null : misp_auth_key.bot[0].id
+}

@@ -54,3 +54,18 @@ variable "custom_role" {
   })
   default = null
 }
+
+variable "bot" {
+  description = <<-EOT
+    An integration account for the organisation: a user with the seeded "User" role (3) and its own API key
+    (misp_auth_key), read-only by default and optionally pinned to addresses. Bump rotation to replace the key
+    (the new one is made before the old one is deleted). null (the default) creates none.
+  EOT
+  type = object({
+    email       = string
+    read_only   = optional(bool, true)
+    allowed_ips = optional(list(string))
+    rotation    = optional(string, "1")
+  })
+  default = null
+}

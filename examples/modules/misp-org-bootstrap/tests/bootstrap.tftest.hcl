@@ -121,3 +121,52 @@ run "misp_has_the_custom_role" {
     error_message = "MISP does not show the admins with the custom role."
   }
 }
+
+run "bot_account" {
+  command = apply
+
+  variables {
+    custom_role = {
+      name = "tftest Bootstrap Org Admin"
+    }
+    bot = {
+      email       = "Feed-Bot@cert.example.org"
+      allowed_ips = ["127.0.0.1", "::1"]
+    }
+  }
+
+  assert {
+    condition     = misp_user.bot[0].email == "feed-bot@cert.example.org" && tostring(misp_user.bot[0].role_id) == "3"
+    error_message = "The bot must be a plain user (role 3) with the lower-cased address."
+  }
+
+  assert {
+    condition     = misp_auth_key.bot[0].read_only && length(misp_auth_key.bot[0].allowed_ips) == 2
+    error_message = "The bot's key must be read-only and pinned to the given addresses."
+  }
+
+  assert {
+    condition     = length(nonsensitive(output.bot_api_key)) == 40
+    error_message = "The bot's API key must be in the output (40 characters)."
+  }
+}
+
+run "bot_key_rotation" {
+  command = apply
+
+  variables {
+    custom_role = {
+      name = "tftest Bootstrap Org Admin"
+    }
+    bot = {
+      email       = "Feed-Bot@cert.example.org"
+      allowed_ips = ["127.0.0.1", "::1"]
+      rotation    = "2"
+    }
+  }
+
+  assert {
+    condition     = output.bot_key_id != run.bot_account.bot_key_id && output.bot_user_id == run.bot_account.bot_user_id
+    error_message = "Bumping rotation must replace the key, not the bot user."
+  }
+}
