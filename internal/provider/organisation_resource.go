@@ -335,7 +335,7 @@ func (r *organisationResource) Read(ctx context.Context, req resource.ReadReques
 	}
 	m, diags := organisationFromAPI(ctx, o)
 	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	if resp.Diagnostics.HasError() || sameModel(&m, &state) {
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
