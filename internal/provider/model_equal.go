@@ -15,12 +15,23 @@ func sameModel[T any](a, b *T) bool {
 	if va.Kind() != reflect.Struct {
 		return reflect.DeepEqual(a, b)
 	}
+	return sameStruct(va, vb)
+}
+
+func sameStruct(va, vb reflect.Value) bool {
 	for i := range va.NumField() {
 		fa, fb := va.Field(i), vb.Field(i)
 		if !fa.CanInterface() {
 			return false
 		}
 		if reflect.DeepEqual(fa.Interface(), fb.Interface()) {
+			continue
+		}
+		if fa.Kind() == reflect.Struct && va.Type().Field(i).Anonymous {
+			// An embedded group of attributes (userColumns): compare its fields the same way.
+			if !sameStruct(fa, fb) {
+				return false
+			}
 			continue
 		}
 		x, okA := fa.Interface().(attr.Value)

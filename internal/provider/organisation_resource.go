@@ -215,7 +215,7 @@ func (r *organisationResource) ModifyPlan(ctx context.Context, req resource.Modi
 	if !requireKeyForPlan(r.pd, req, &resp.Diagnostics, needSiteAdmin, "misp_organisation", "MISP organisations") {
 		return
 	}
-	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
+	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() || req.Plan.Raw.Equal(req.State.Raw) {
 		return
 	}
 	var planned, current types.String
