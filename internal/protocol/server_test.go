@@ -18,7 +18,9 @@ import (
 type payloadKey struct{}
 
 // payload stands for what a call's context carries (terraform-plugin-log's loggers and their fields).
-type payload struct{ data [64 << 10]byte }
+type payload struct {
+	data [64 << 10]byte //nolint:unused // only its size matters: the collector must free 64 KiB
+}
 
 // callOnce sends one ValidateResourceConfig whose context carries a payload and returns a weak pointer to it.
 func callOnce(t *testing.T, srv tfprotov6.ProviderServer) weak.Pointer[payload] {
