@@ -496,10 +496,9 @@ func renderTargets(b *strings.Builder, runs []benchRun) {
 		reads := userReads(create.counters)
 		fmt.Fprintf(b, "| create = N add requests, no user reads (issue 7) | %d | %d adds, %d user reads | %s |\n", r.n, adds, reads, yesNo(adds == r.n && reads == 0))
 	}
-	switch {
-	case at5000 == nil:
+	if at5000 == nil {
 		b.WriteString("| N = 5000: provider peak RSS ≤ 80 MiB, CPU per user ≤ N = 1000's | 5000 | not run (BENCH_N=1000,5000) | – |\n")
-	default:
+	} else {
 		var peak int64
 		for _, p := range at5000.prov[provOurs] {
 			peak = max(peak, p.rssKiB)
