@@ -346,6 +346,7 @@ func (s *Server) DeleteOrganisation(id string) error {
 	}
 	if err == nil {
 		delete(s.st.orgs, o.id())
+		s.dropOrgMemberships(o.id())
 	}
 	s.mu.Unlock()
 	if err != nil {

@@ -77,7 +77,8 @@ func (rt route) key() string {
 	return k
 }
 
-var knownControllers = map[string]bool{"users": true, "organisations": true, "roles": true, "servers": true, "auth_keys": true}
+var knownControllers = map[string]bool{"users": true, "organisations": true, "roles": true, "servers": true, "auth_keys": true,
+	"sharing_groups": true}
 
 func (rt route) knownController() bool { return knownControllers[rt.controller] }
 
@@ -147,6 +148,9 @@ func init() {
 		"admin/roles/delete":               {fn: (*Server).rolesDelete, acl: siteAdminOnly, write: true, idSegment: true},
 		"admin/roles/set_default":          {fn: (*Server).rolesSetDefault, acl: siteAdminOnly, write: true, idSegment: true},
 		"servers/getVersion":               {fn: (*Server).serversGetVersion},
+	}
+	for k, ep := range sharingGroupRoutes {
+		routes[k] = ep
 	}
 }
 

@@ -161,8 +161,9 @@ type state struct {
 	nextOrg     int64
 	nextRole    int64
 	nextKey     int64
-	defaultRole string // AdminSetting default_role; "" when unset
-	instanceID  string // MISP.uuid
+	defaultRole string   // AdminSetting default_role; "" when unset
+	instanceID  string   // MISP.uuid
+	sgs         *sgStore // sharing groups (sharing_groups.go)
 }
 
 func hashKey(k string) string {
@@ -218,7 +219,7 @@ func seedState(rng *rand.Rand, now time.Time, adminKey string) *state {
 	st := &state{
 		users: map[int64]row{}, orgs: map[int64]row{}, roles: map[int64]row{}, keys: map[int64]*authKey{},
 		keyIndex: map[string][]int64{}, nextUser: 1, nextOrg: 1, nextRole: 1, nextKey: 1,
-		defaultRole: "3",
+		defaultRole: "3", sgs: newSGStore(),
 	}
 	st.instanceID = randUUID(rng)
 	dt := now.UTC().Format(datetimeLayout)
@@ -325,6 +326,7 @@ type snapshotDoc struct {
 	NextKey     int64            `json:"next_auth_key_id"`
 	DefaultRole string           `json:"default_role"`
 	InstanceID  string           `json:"instance_uuid"`
+	SGs         *sgStore         `json:"sharing_groups,omitempty"`
 }
 
 const snapshotFormat = "mispfake-state/1"
@@ -332,7 +334,7 @@ const snapshotFormat = "mispfake-state/1"
 func (st *state) marshal() ([]byte, error) {
 	doc := snapshotDoc{
 		Format: snapshotFormat, NextUser: st.nextUser, NextOrg: st.nextOrg, NextRole: st.nextRole,
-		NextKey: st.nextKey, DefaultRole: st.defaultRole, InstanceID: st.instanceID,
+		NextKey: st.nextKey, DefaultRole: st.defaultRole, InstanceID: st.instanceID, SGs: st.sgs,
 	}
 	dump := func(m map[int64]row) []map[string]any {
 		out := []map[string]any{}
@@ -370,7 +372,7 @@ func unmarshalState(data []byte) (*state, error) {
 	st := &state{
 		users: map[int64]row{}, orgs: map[int64]row{}, roles: map[int64]row{}, keys: map[int64]*authKey{},
 		keyIndex: map[string][]int64{}, nextUser: doc.NextUser, nextOrg: doc.NextOrg, nextRole: doc.NextRole,
-		nextKey: doc.NextKey, defaultRole: doc.DefaultRole, instanceID: doc.InstanceID,
+		nextKey: doc.NextKey, defaultRole: doc.DefaultRole, instanceID: doc.InstanceID, sgs: doc.SGs,
 	}
 	load := func(t *table, in []map[string]any, dst map[int64]row, what string) error {
 		for _, m := range in {
@@ -432,6 +434,9 @@ func unmarshalState(data []byte) (*state, error) {
 		}
 		st.keys[k.ID] = k
 		st.keyIndex[k.Start+k.End] = append(st.keyIndex[k.Start+k.End], k.ID)
+	}
+	if st.sgs == nil {
+		st.sgs = newSGStore()
 	}
 	if st.nextUser <= 0 || st.nextOrg <= 0 || st.nextRole <= 0 || st.nextKey <= 0 {
 		return nil, fmt.Errorf("decode state: id counters missing")
