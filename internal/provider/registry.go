@@ -15,6 +15,7 @@ func providerResources() []func() resource.Resource {
 		NewRoleResource,
 		NewDefaultRoleResource,
 		NewUserResource,
+		NewSharingGroupResource,
 	}
 }
 
