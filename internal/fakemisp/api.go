@@ -49,14 +49,6 @@ func parseID(id string) (int64, bool) {
 	return int64(f), true
 }
 
-func (s *Server) userByID(id string) (row, error) {
-	n, ok := parseID(id)
-	if !ok || s.st.users[n] == nil {
-		return nil, fmt.Errorf("user %s: %w", id, ErrNotFound)
-	}
-	return s.st.users[n], nil
-}
-
 // applyUserFields writes natural-valued fields into u, checking columns and references.
 func (s *Server) applyUserFields(u row, fields map[string]any) error {
 	keys := make([]string, 0, len(fields))
@@ -108,19 +100,12 @@ func (s *Server) applyUserFields(u row, fields map[string]any) error {
 	return nil
 }
 
-// CreateUser creates a user with MISP's REST add defaults (docs/development/misp-api.md §1.3) and returns its id and a
-// fresh advanced API key. "email" is required; "org_id" defaults to 1 and "role_id" to the default role; "password"
-// sets the password.
-func (s *Server) CreateUser(fields map[string]any) (id string, authkey string, err error) {
-	f := normalise(fields)
-	s.mu.Lock()
+// createUserRow fills a new user with MISP's REST add defaults and gives it its first advanced API key.
+func (s *Server) createUserRow(u row, f map[string]any) (map[string]any, error) {
 	if phpEmpty(f["email"]) {
-		s.mu.Unlock()
-		return "", "", errors.New("create user: email is required")
+		return nil, errors.New("email is required")
 	}
 	now := s.now().Unix()
-	u := usersTable.newRow()
-	u["id"] = s.st.nextUser
 	u["org_id"] = int64(1)
 	u["role_id"] = leadingInt(s.st.defaultRole)
 	u["external_auth_key"] = ""
@@ -137,58 +122,34 @@ func (s *Server) CreateUser(fields map[string]any) (id string, authkey string, e
 		u["password"] = hashPassword(s.rng, randString(s.rng, 40, passwordChars))
 	}
 	if err := s.applyUserFields(u, f); err != nil {
-		s.mu.Unlock()
-		return "", "", fmt.Errorf("create user: %w", err)
+		return nil, err
 	}
-	if s.st.roles[u.int("role_id")] == nil || s.st.orgs[u.int("org_id")] == nil {
-		s.mu.Unlock()
-		return "", "", fmt.Errorf("create user: role or organisation %w", ErrNotFound)
+	role := s.st.roles[u.int("role_id")]
+	if role == nil || s.st.orgs[u.int("org_id")] == nil {
+		return nil, fmt.Errorf("role or organisation %w", ErrNotFound)
 	}
-	if role := s.st.roles[u.int("role_id")]; !role.bool("perm_sync") {
+	if !role.bool("perm_sync") {
 		u["server_id"] = int64(0)
 	}
-	s.st.nextUser++
-	s.st.users[u.id()] = u
-	key := s.st.addKey(s.rng, u.id(), "", s.now(), "")
-	s.mu.Unlock()
-	s.notify()
-	return itoa(u.id()), key, nil
+	return map[string]any{"authkey": s.st.addKey(s.rng, u.id(), "", s.now(), "")}, nil
+}
+
+// CreateUser creates a user with MISP's REST add defaults (docs/development/misp-api.md §1.3) and returns its id and a
+// fresh advanced API key. "email" is required; "org_id" defaults to 1 and "role_id" to the default role; "password"
+// sets the password.
+func (s *Server) CreateUser(fields map[string]any) (id string, authkey string, err error) {
+	id, extra, err := s.createObject(userKind, fields)
+	authkey, _ = extra["authkey"].(string)
+	return id, authkey, err
 }
 
 // UpdateUser changes columns of a user; "password" sets the password (hashed) and last_pw_change.
 func (s *Server) UpdateUser(id string, fields map[string]any) error {
-	s.mu.Lock()
-	u, err := s.userByID(id)
-	if err != nil {
-		s.mu.Unlock()
-		return fmt.Errorf("update user: %w", err)
-	}
-	updated := u.clone()
-	if err := s.applyUserFields(updated, normalise(fields)); err != nil {
-		s.mu.Unlock()
-		return fmt.Errorf("update user %s: %w", id, err)
-	}
-	updated["date_modified"] = s.now().Unix()
-	s.st.users[u.id()] = updated
-	s.mu.Unlock()
-	s.notify()
-	return nil
+	return s.updateObject(userKind, id, fields)
 }
 
 // DeleteUser hard-deletes a user (its auth keys stop working).
-func (s *Server) DeleteUser(id string) error {
-	s.mu.Lock()
-	u, err := s.userByID(id)
-	if err == nil {
-		delete(s.st.users, u.id())
-	}
-	s.mu.Unlock()
-	if err != nil {
-		return fmt.Errorf("delete user: %w", err)
-	}
-	s.notify()
-	return nil
-}
+func (s *Server) DeleteUser(id string) error { return s.deleteObject(userKind, id) }
 
 // userMap renders a user as admin_view's "User" object (password and totp masked, totp_is_set and orgAdmins
 // included) as plain Go values: ids are strings, tinyint columns bools.
@@ -204,67 +165,44 @@ func (s *Server) userMap(u row) map[string]any {
 }
 
 // User returns the user's record as the admin view renders it.
-func (s *Server) User(id string) (map[string]any, bool) {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	u, err := s.userByID(id)
-	if err != nil {
-		return nil, false
-	}
-	return s.userMap(u), true
-}
+func (s *Server) User(id string) (map[string]any, bool) { return s.object(userKind, id) }
 
 // UserByEmail finds a user by e-mail address, case-insensitively.
 func (s *Server) UserByEmail(email string) (map[string]any, bool) {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	for _, id := range sortedIDs(s.st.users) {
-		if ciEqual(s.st.users[id].str("email"), strings.TrimSpace(email)) {
-			return s.userMap(s.st.users[id]), true
+	m := read(s, func() map[string]any {
+		for _, id := range sortedIDs(s.st.users) {
+			if ciEqual(s.st.users[id].str("email"), strings.TrimSpace(email)) {
+				return s.userMap(s.st.users[id])
+			}
 		}
-	}
-	return nil, false
+		return nil
+	})
+	return m, m != nil
 }
 
 // Users returns every user (by id).
-func (s *Server) Users() []map[string]any {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	out := []map[string]any{}
-	for _, id := range sortedIDs(s.st.users) {
-		out = append(out, s.userMap(s.st.users[id]))
-	}
-	return out
-}
+func (s *Server) Users() []map[string]any { return s.objects(userKind) }
 
 // CheckUserPassword reports whether password is the user's current password.
 func (s *Server) CheckUserPassword(id, password string) bool {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	u, err := s.userByID(id)
-	return err == nil && checkPassword(u.str("password"), password)
+	return read(s, func() bool {
+		u, err := s.byID(userKind, id)
+		return err == nil && checkPassword(u.str("password"), password)
+	})
 }
 
 // NewAuthKey creates another advanced API key for the user and returns it.
 func (s *Server) NewAuthKey(userID string) (string, error) {
-	s.mu.Lock()
-	u, err := s.userByID(userID)
-	if err != nil {
-		s.mu.Unlock()
-		return "", fmt.Errorf("new auth key: %w", err)
-	}
-	key := s.st.addKey(s.rng, u.id(), "", s.now(), "")
-	s.mu.Unlock()
-	s.notify()
-	return key, nil
-}
-
-func (s *Server) orgByIDString(id string) (row, error) {
-	n, ok := parseID(id)
-	if !ok || s.st.orgs[n] == nil {
-		return nil, fmt.Errorf("organisation %s: %w", id, ErrNotFound)
-	}
-	return s.st.orgs[n], nil
+	var key string
+	err := s.write(func() error {
+		u, err := s.byID(userKind, userID)
+		if err != nil {
+			return fmt.Errorf("new auth key: %w", err)
+		}
+		key = s.st.addKey(s.rng, u.id(), "", s.now(), "")
+		return nil
+	})
+	return key, err
 }
 
 // applyOrgFields runs Organisation::beforeValidate and validation, then writes the fields.
@@ -294,67 +232,20 @@ func (s *Server) applyOrgFields(o row, f map[string]any, create bool) error {
 
 // CreateOrganisation creates an organisation with the REST add defaults (local true, fresh v4 UUID).
 func (s *Server) CreateOrganisation(fields map[string]any) (string, error) {
-	f := normalise(fields)
-	s.mu.Lock()
-	o := orgsTable.newRow()
-	o["id"] = s.st.nextOrg
-	if !phpIsset(f, "local") {
-		f["local"] = true
-	}
-	if !phpIsset(f, "created_by") {
-		f["created_by"] = int64(1)
-	}
-	if err := s.applyOrgFields(o, f, true); err != nil {
-		s.mu.Unlock()
-		return "", fmt.Errorf("create organisation: %w", err)
-	}
-	s.st.nextOrg++
-	s.st.orgs[o.id()] = o
-	s.mu.Unlock()
-	s.notify()
-	return itoa(o.id()), nil
+	id, _, err := s.createObject(orgKind, fields)
+	return id, err
 }
 
 // UpdateOrganisation changes columns of an organisation.
 func (s *Server) UpdateOrganisation(id string, fields map[string]any) error {
-	s.mu.Lock()
-	o, err := s.orgByIDString(id)
-	if err != nil {
-		s.mu.Unlock()
-		return fmt.Errorf("update organisation: %w", err)
-	}
-	updated := o.clone()
-	if err := s.applyOrgFields(updated, normalise(fields), false); err != nil {
-		s.mu.Unlock()
-		return fmt.Errorf("update organisation %s: %w", id, err)
-	}
-	s.st.orgs[o.id()] = updated
-	s.mu.Unlock()
-	s.notify()
-	return nil
+	return s.updateObject(orgKind, id, fields)
 }
 
 // ErrOrganisationInUse is returned when deleting an organisation that still has users.
 var ErrOrganisationInUse = errors.New("fakemisp: organisation still has users")
 
 // DeleteOrganisation deletes an organisation; like MISP it refuses while users remain.
-func (s *Server) DeleteOrganisation(id string) error {
-	s.mu.Lock()
-	o, err := s.orgByIDString(id)
-	if err == nil && s.userCount(o.id()) != "0" {
-		err = fmt.Errorf("organisation %s: %w", id, ErrOrganisationInUse)
-	}
-	if err == nil {
-		delete(s.st.orgs, o.id())
-		s.dropOrgMemberships(o.id())
-	}
-	s.mu.Unlock()
-	if err != nil {
-		return fmt.Errorf("delete organisation: %w", err)
-	}
-	s.notify()
-	return nil
-}
+func (s *Server) DeleteOrganisation(id string) error { return s.deleteObject(orgKind, id) }
 
 func (s *Server) orgMap(o row) map[string]any {
 	out := renderOrgFields(o, nil)
@@ -364,34 +255,10 @@ func (s *Server) orgMap(o row) map[string]any {
 }
 
 // Organisation returns every column of the organisation plus user_count.
-func (s *Server) Organisation(id string) (map[string]any, bool) {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	o, err := s.orgByIDString(id)
-	if err != nil {
-		return nil, false
-	}
-	return s.orgMap(o), true
-}
+func (s *Server) Organisation(id string) (map[string]any, bool) { return s.object(orgKind, id) }
 
 // Organisations returns every organisation (by id).
-func (s *Server) Organisations() []map[string]any {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	out := []map[string]any{}
-	for _, id := range sortedIDs(s.st.orgs) {
-		out = append(out, s.orgMap(s.st.orgs[id]))
-	}
-	return out
-}
-
-func (s *Server) roleByIDString(id string) (row, error) {
-	n, ok := parseID(id)
-	if !ok || s.st.roles[n] == nil {
-		return nil, fmt.Errorf("role %s: %w", id, ErrNotFound)
-	}
-	return s.st.roles[n], nil
-}
+func (s *Server) Organisations() []map[string]any { return s.objects(orgKind) }
 
 func (s *Server) applyRoleFields(r row, f map[string]any, create bool) error {
 	for k := range f {
@@ -419,55 +286,18 @@ func (s *Server) applyRoleFields(r row, f map[string]any, create bool) error {
 // CreateRole creates a role like MISP's add: "permission" (0–3 or its name) sets the four data flags, and every
 // other perm_* flag not given is false (perm_auth included).
 func (s *Server) CreateRole(fields map[string]any) (string, error) {
-	f := normalise(fields)
-	s.mu.Lock()
-	r := rolesTable.newRow()
-	r["id"] = s.st.nextRole
-	if err := s.applyRoleFields(r, f, true); err != nil {
-		s.mu.Unlock()
-		return "", fmt.Errorf("create role: %w", err)
-	}
-	s.st.nextRole++
-	s.st.roles[r.id()] = r
-	s.mu.Unlock()
-	s.notify()
-	return itoa(r.id()), nil
+	id, _, err := s.createObject(roleKind, fields)
+	return id, err
 }
 
 // UpdateRole changes columns of a role. Unlike the REST edit, the four data flags are recomputed only when
 // "permission" is given.
 func (s *Server) UpdateRole(id string, fields map[string]any) error {
-	s.mu.Lock()
-	r, err := s.roleByIDString(id)
-	if err != nil {
-		s.mu.Unlock()
-		return fmt.Errorf("update role: %w", err)
-	}
-	updated := r.clone()
-	if err := s.applyRoleFields(updated, normalise(fields), false); err != nil {
-		s.mu.Unlock()
-		return fmt.Errorf("update role %s: %w", id, err)
-	}
-	s.st.roles[r.id()] = updated
-	s.mu.Unlock()
-	s.notify()
-	return nil
+	return s.updateObject(roleKind, id, fields)
 }
 
 // DeleteRole deletes a role (like the UI it does not check for users still holding it).
-func (s *Server) DeleteRole(id string) error {
-	s.mu.Lock()
-	r, err := s.roleByIDString(id)
-	if err == nil {
-		delete(s.st.roles, r.id())
-	}
-	s.mu.Unlock()
-	if err != nil {
-		return fmt.Errorf("delete role: %w", err)
-	}
-	s.notify()
-	return nil
-}
+func (s *Server) DeleteRole(id string) error { return s.deleteObject(roleKind, id) }
 
 func (s *Server) roleMap(r row) map[string]any {
 	out := renderRole(r)
@@ -477,48 +307,25 @@ func (s *Server) roleMap(r row) map[string]any {
 }
 
 // Role returns the role as the roles index renders it (with "permission", "permission_description", "default").
-func (s *Server) Role(id string) (map[string]any, bool) {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	r, err := s.roleByIDString(id)
-	if err != nil {
-		return nil, false
-	}
-	return s.roleMap(r), true
-}
+func (s *Server) Role(id string) (map[string]any, bool) { return s.object(roleKind, id) }
 
 // Roles returns every role (by id).
-func (s *Server) Roles() []map[string]any {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	out := []map[string]any{}
-	for _, id := range sortedIDs(s.st.roles) {
-		out = append(out, s.roleMap(s.st.roles[id]))
-	}
-	return out
-}
+func (s *Server) Roles() []map[string]any { return s.objects(roleKind) }
 
 // SetDefaultRole sets the AdminSetting default_role.
 func (s *Server) SetDefaultRole(id string) error {
-	s.mu.Lock()
-	r, err := s.roleByIDString(id)
-	if err == nil {
+	return s.write(func() error {
+		r, err := s.byID(roleKind, id)
+		if err != nil {
+			return fmt.Errorf("set default role: %w", err)
+		}
 		s.st.defaultRole = itoa(r.id())
-	}
-	s.mu.Unlock()
-	if err != nil {
-		return fmt.Errorf("set default role: %w", err)
-	}
-	s.notify()
-	return nil
+		return nil
+	})
 }
 
 // DefaultRoleID returns the AdminSetting default_role ("" when unset).
-func (s *Server) DefaultRoleID() string {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	return s.st.defaultRole
-}
+func (s *Server) DefaultRoleID() string { return read(s, func() string { return s.st.defaultRole }) }
 
 func mustJSON(v any) []byte {
 	b, err := obj{{"v", v}}.MarshalJSON()

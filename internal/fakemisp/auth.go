@@ -71,13 +71,14 @@ func (s *Server) authenticate(c *reqCtx) *response {
 	}
 	// User::updateAPIAccessTime: last_api_access is refreshed at most hourly.
 	if found.user.int("last_api_access") < now.Unix()-3600 {
-		s.mu.Lock()
-		if u, ok := s.st.users[found.id()]; ok {
-			u["last_api_access"] = now.Unix()
-		}
-		s.mu.Unlock()
+		s.mutate(func() bool {
+			u, ok := s.st.users[found.id()]
+			if ok {
+				u["last_api_access"] = now.Unix()
+			}
+			return ok
+		})
 		found.user["last_api_access"] = now.Unix()
-		c.changed = true
 	}
 	if found.user.bool("disabled") {
 		return exception(r, http.StatusForbidden, msgDisabled)

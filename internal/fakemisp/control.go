@@ -80,42 +80,256 @@ type recordJSON struct {
 	Fault      string    `json:"fault,omitempty"`
 }
 
+// controlFunc answers one control route: the JSON body to send with 200, or an error (see controlStatus).
+type controlFunc func(r *http.Request) (any, error)
+
+// statusWriter remembers the status a handler sent.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(status int) {
+	w.status = status
+	w.ResponseWriter.WriteHeader(status)
+}
+
 // serveControl answers /_mispfake/* and returns the status it sent.
 func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) int {
-	status, body := s.control(r)
+	key := r.Header.Get("Authorization")
+	if v := r.Header.Get("X-MISP-AUTH"); v != "" {
+		key = v
+	}
+	if subtle.ConstantTimeCompare([]byte(strings.TrimSpace(key)), []byte(s.adminKey)) != 1 {
+		writeControl(w, http.StatusForbidden, map[string]any{"error": "the control API needs the site admin key in the Authorization header"})
+		return http.StatusForbidden
+	}
+	// A trailing slash names the same route.
+	r = r.Clone(r.Context())
+	if p := strings.TrimRight(r.URL.Path, "/"); p+"/" != controlPrefix {
+		r.URL.Path, r.URL.RawPath = p, ""
+	}
+	sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+	s.ctl.ServeHTTP(sw, r)
+	return sw.status
+}
+
+func writeControl(w http.ResponseWriter, status int, body any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
 	_ = enc.Encode(body)
-	return status
 }
 
-func (s *Server) control(r *http.Request) (int, any) {
-	key := r.Header.Get("Authorization")
-	if v := r.Header.Get("X-MISP-AUTH"); v != "" {
-		key = v
+// controlStatus is the status of a control route's error: a controlError's own, 404 for an unknown object, 409
+// for an organisation that still has users, 400 otherwise.
+func controlStatus(err error) int {
+	var ce *controlError
+	switch {
+	case errors.As(err, &ce):
+		return ce.status
+	case errors.Is(err, ErrNotFound):
+		return http.StatusNotFound
+	case errors.Is(err, ErrOrganisationInUse):
+		return http.StatusConflict
 	}
-	if subtle.ConstantTimeCompare([]byte(strings.TrimSpace(key)), []byte(s.adminKey)) != 1 {
-		return http.StatusForbidden, map[string]any{"error": "the control API needs the site admin key in the Authorization header"}
+	return http.StatusBadRequest
+}
+
+var okAnswer = map[string]any{"ok": true}
+
+// controlMux routes the control API (see the package doc) with method and path patterns. The routes of the
+// stored objects come from the kind table.
+func (s *Server) controlMux() *http.ServeMux {
+	mux := http.NewServeMux()
+	handle := func(pattern string, fn controlFunc) {
+		mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
+			out, err := fn(r)
+			if err != nil {
+				writeControl(w, controlStatus(err), map[string]any{"error": err.Error()})
+				return
+			}
+			writeControl(w, http.StatusOK, out)
+		})
 	}
-	parts := strings.Split(strings.Trim(strings.TrimPrefix(r.URL.Path, controlPrefix), "/"), "/")
-	out, err := s.controlRoute(r, parts)
-	if err != nil {
-		var ce *controlError
-		if errors.As(err, &ce) {
-			return ce.status, map[string]any{"error": ce.msg}
+	const p = "/_mispfake"
+	handle("GET "+p+"/stats", func(*http.Request) (any, error) {
+		return map[string]any{"total": s.TotalRequests(), "counters": s.Counters()}, nil
+	})
+	handle("GET "+p+"/requests", func(*http.Request) (any, error) {
+		out := []recordJSON{}
+		for _, rec := range s.Requests() {
+			out = append(out, recordJSON{Time: rec.Time, Method: rec.Method, Path: rec.Path, Endpoint: rec.Endpoint,
+				Status: rec.Status, DurationMS: float64(rec.Duration.Microseconds()) / 1000, Fault: rec.Fault})
 		}
-		status := http.StatusBadRequest
-		if errors.Is(err, ErrNotFound) {
-			status = http.StatusNotFound
-		} else if errors.Is(err, ErrOrganisationInUse) {
-			status = http.StatusConflict
-		}
-		return status, map[string]any{"error": err.Error()}
+		return out, nil
+	})
+	resetCounters := func(*http.Request) (any, error) {
+		s.ResetCounters()
+		return okAnswer, nil
 	}
-	return http.StatusOK, out
+	handle("DELETE "+p+"/requests", resetCounters)
+	handle("POST "+p+"/reset/counters", resetCounters)
+	handle("POST "+p+"/reset", func(*http.Request) (any, error) {
+		s.Reset()
+		return okAnswer, nil
+	})
+	handle("GET "+p+"/faults", func(*http.Request) (any, error) {
+		out := []faultJSON{}
+		for _, f := range s.Faults() {
+			out = append(out, faultToJSON(f))
+		}
+		return out, nil
+	})
+	clearFaults := func(*http.Request) (any, error) {
+		s.ClearFaults()
+		return okAnswer, nil
+	}
+	handle("DELETE "+p+"/faults", clearFaults)
+	handle("POST "+p+"/faults/clear", clearFaults)
+	handle("POST "+p+"/faults", s.controlAddFaults)
+	handle("GET "+p+"/snapshot", func(*http.Request) (any, error) {
+		data, err := s.Snapshot()
+		if err != nil {
+			return nil, err
+		}
+		return json.RawMessage(data), nil
+	})
+	restore := func(r *http.Request) (any, error) {
+		data, err := io.ReadAll(io.LimitReader(r.Body, maxRequestBodyLen))
+		if err != nil {
+			return nil, cerr(http.StatusBadRequest, "read body: %v", err)
+		}
+		if err := s.Restore(data); err != nil {
+			return nil, cerr(http.StatusBadRequest, "%v", err)
+		}
+		s.notify()
+		return okAnswer, nil
+	}
+	handle("PUT "+p+"/snapshot", restore)
+	handle("POST "+p+"/snapshot", restore)
+	handle("GET "+p+"/default_role", func(*http.Request) (any, error) {
+		return map[string]any{"id": s.DefaultRoleID()}, nil
+	})
+	setDefaultRole := func(r *http.Request) (any, error) {
+		var body struct {
+			ID string `json:"id"`
+		}
+		if err := decodeControl(r, &body); err != nil {
+			return nil, err
+		}
+		return okAnswer, s.SetDefaultRole(body.ID)
+	}
+	handle("POST "+p+"/default_role", setDefaultRole)
+	handle("PUT "+p+"/default_role", setDefaultRole)
+	handle("GET "+p+"/email", func(*http.Request) (any, error) {
+		out := s.Emails()
+		if out == nil {
+			out = []Email{}
+		}
+		return map[string]any{"fail": s.EmailFailing(), "emails": out}, nil
+	})
+	setEmail := func(r *http.Request) (any, error) {
+		var body struct {
+			Fail *bool `json:"fail"`
+		}
+		if err := decodeControl(r, &body); err != nil {
+			return nil, err
+		}
+		if body.Fail == nil {
+			return nil, cerr(http.StatusBadRequest, `want {"fail": true} or {"fail": false}`)
+		}
+		s.SetEmailFailing(*body.Fail)
+		return map[string]any{"ok": true, "fail": *body.Fail}, nil
+	}
+	handle("POST "+p+"/email", setEmail)
+	handle("PUT "+p+"/email", setEmail)
+	handle("DELETE "+p+"/email", func(*http.Request) (any, error) {
+		s.ClearEmails()
+		return okAnswer, nil
+	})
+	handle("GET "+p+"/settings", func(*http.Request) (any, error) { return s.ServerSettings(), nil })
+	handle("POST "+p+"/settings", s.controlSetSettings)
+	handle("PUT "+p+"/settings", s.controlSetSettings)
+
+	for _, k := range kinds {
+		s.handleKind(handle, p+"/"+k.plural, k)
+	}
+	handle("POST "+p+"/users/{id}/authkeys", func(r *http.Request) (any, error) {
+		key, err := s.NewAuthKey(r.PathValue("id"))
+		return map[string]any{"authkey": key}, err
+	})
+	handle("POST "+p+"/roles/{id}/default", func(r *http.Request) (any, error) {
+		return okAnswer, s.SetDefaultRole(r.PathValue("id"))
+	})
+
+	// Anything else under the prefix: 405 when the path is known with other methods, 404 otherwise.
+	handle(controlPrefix, func(r *http.Request) (any, error) {
+		var allowed []string
+		for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
+			probe := r.Clone(r.Context())
+			probe.Method = m
+			if _, pattern := mux.Handler(probe); pattern != "" && pattern != controlPrefix {
+				allowed = append(allowed, m)
+			}
+		}
+		if len(allowed) > 0 {
+			return nil, cerr(http.StatusMethodNotAllowed, "method %s not allowed here (want %s)", r.Method, strings.Join(allowed, " or "))
+		}
+		return nil, cerr(http.StatusNotFound, "unknown control route %q", strings.TrimPrefix(r.URL.Path, p))
+	})
+	return mux
+}
+
+// handleKind registers the routes of one kind of stored object under base: list and create on base, read,
+// update (PATCH, PUT or POST) and delete on base/{id}.
+func (s *Server) handleKind(handle func(string, controlFunc), base string, k *kind) {
+	fields := func(r *http.Request) (map[string]any, error) {
+		var f map[string]any
+		if err := decodeControl(r, &f); err != nil {
+			return nil, err
+		}
+		return fromJSONNumbers(f), nil
+	}
+	handle("GET "+base, func(*http.Request) (any, error) { return s.objects(k), nil })
+	handle("POST "+base, func(r *http.Request) (any, error) {
+		f, err := fields(r)
+		if err != nil {
+			return nil, err
+		}
+		id, extra, err := s.createObject(k, f)
+		if err != nil {
+			return nil, err
+		}
+		out := map[string]any{"id": id}
+		for name, v := range extra {
+			out[name] = v
+		}
+		return out, nil
+	})
+	handle("GET "+base+"/{id}", func(r *http.Request) (any, error) {
+		id := r.PathValue("id")
+		m, ok := s.object(k, id)
+		if !ok {
+			return nil, fmt.Errorf("%s %s: %w", k.noun, id, ErrNotFound)
+		}
+		return m, nil
+	})
+	update := func(r *http.Request) (any, error) {
+		f, err := fields(r)
+		if err != nil {
+			return nil, err
+		}
+		return okAnswer, s.updateObject(k, r.PathValue("id"), f)
+	}
+	for _, m := range []string{http.MethodPatch, http.MethodPut, http.MethodPost} {
+		handle(m+" "+base+"/{id}", update)
+	}
+	handle("DELETE "+base+"/{id}", func(r *http.Request) (any, error) {
+		return okAnswer, s.deleteObject(k, r.PathValue("id"))
+	})
 }
 
 func decodeControl(r *http.Request, v any) error {
@@ -132,307 +346,49 @@ func decodeControl(r *http.Request, v any) error {
 	return nil
 }
 
-func methodIs(r *http.Request, methods ...string) error {
-	for _, m := range methods {
-		if r.Method == m {
-			return nil
-		}
+// controlAddFaults serves POST /_mispfake/faults: {"spec": …}, one fault object, or a list of them.
+func (s *Server) controlAddFaults(r *http.Request) (any, error) {
+	data, err := io.ReadAll(io.LimitReader(r.Body, maxRequestBodyLen))
+	if err != nil {
+		return nil, cerr(http.StatusBadRequest, "read body: %v", err)
 	}
-	return cerr(http.StatusMethodNotAllowed, "method %s not allowed here (want %s)", r.Method, strings.Join(methods, " or "))
-}
-
-func (s *Server) controlRoute(r *http.Request, parts []string) (any, error) {
-	ok := map[string]any{"ok": true}
-	switch parts[0] {
-	case "stats":
-		if err := methodIs(r, http.MethodGet); err != nil {
-			return nil, err
+	var faults []Fault
+	if strings.HasPrefix(strings.TrimSpace(string(data)), "[") {
+		var list []faultJSON
+		if err := json.Unmarshal(data, &list); err != nil {
+			return nil, cerr(http.StatusBadRequest, "invalid JSON: %v", err)
 		}
-		return map[string]any{"total": s.TotalRequests(), "counters": s.Counters()}, nil
-	case "requests":
-		if r.Method == http.MethodDelete {
-			s.ResetCounters()
-			return ok, nil
-		}
-		if err := methodIs(r, http.MethodGet); err != nil {
-			return nil, err
-		}
-		out := []recordJSON{}
-		for _, rec := range s.Requests() {
-			out = append(out, recordJSON{Time: rec.Time, Method: rec.Method, Path: rec.Path, Endpoint: rec.Endpoint,
-				Status: rec.Status, DurationMS: float64(rec.Duration.Microseconds()) / 1000, Fault: rec.Fault})
-		}
-		return out, nil
-	case "reset":
-		if err := methodIs(r, http.MethodPost); err != nil {
-			return nil, err
-		}
-		if len(parts) > 1 && parts[1] == "counters" {
-			s.ResetCounters()
-		} else {
-			s.Reset()
-		}
-		return ok, nil
-	case "faults":
-		return s.controlFaults(r, parts)
-	case "snapshot":
-		switch r.Method {
-		case http.MethodGet:
-			data, err := s.Snapshot()
+		for _, j := range list {
+			f, err := j.toFault()
 			if err != nil {
-				return nil, err
-			}
-			return json.RawMessage(data), nil
-		case http.MethodPut, http.MethodPost:
-			data, err := io.ReadAll(io.LimitReader(r.Body, maxRequestBodyLen))
-			if err != nil {
-				return nil, cerr(http.StatusBadRequest, "read body: %v", err)
-			}
-			if err := s.Restore(data); err != nil {
 				return nil, cerr(http.StatusBadRequest, "%v", err)
 			}
-			s.notify()
-			return ok, nil
+			faults = append(faults, f)
 		}
-		return nil, methodIs(r, http.MethodGet, http.MethodPut)
-	case "default_role":
-		if r.Method == http.MethodGet {
-			return map[string]any{"id": s.DefaultRoleID()}, nil
-		}
-		if err := methodIs(r, http.MethodPost, http.MethodPut); err != nil {
-			return nil, err
-		}
+	} else {
 		var body struct {
-			ID string `json:"id"`
+			Spec string `json:"spec"`
+			faultJSON
 		}
-		if err := decodeControl(r, &body); err != nil {
-			return nil, err
+		if err := json.Unmarshal(data, &body); err != nil {
+			return nil, cerr(http.StatusBadRequest, "invalid JSON: %v", err)
 		}
-		if err := s.SetDefaultRole(body.ID); err != nil {
-			return nil, err
-		}
-		return ok, nil
-	case "users", "organisations", "roles":
-		return s.controlObjects(r, parts)
-	case "email":
-		return s.controlEmail(r)
-	}
-	return nil, cerr(http.StatusNotFound, "unknown control route %q", "/"+strings.Join(parts, "/"))
-}
-
-// controlEmail serves /_mispfake/email: GET the switch and the e-mail log, POST or PUT {"fail": bool}, DELETE
-// clears the log.
-func (s *Server) controlEmail(r *http.Request) (any, error) {
-	switch r.Method {
-	case http.MethodGet:
-		out := s.Emails()
-		if out == nil {
-			out = []Email{}
-		}
-		return map[string]any{"fail": s.EmailFailing(), "emails": out}, nil
-	case http.MethodPost, http.MethodPut:
-		var body struct {
-			Fail *bool `json:"fail"`
-		}
-		if err := decodeControl(r, &body); err != nil {
-			return nil, err
-		}
-		if body.Fail == nil {
-			return nil, cerr(http.StatusBadRequest, `want {"fail": true} or {"fail": false}`)
-		}
-		s.SetEmailFailing(*body.Fail)
-		return map[string]any{"ok": true, "fail": *body.Fail}, nil
-	case http.MethodDelete:
-		s.ClearEmails()
-		return map[string]any{"ok": true}, nil
-	}
-	return nil, methodIs(r, http.MethodGet, http.MethodPost, http.MethodPut, http.MethodDelete)
-}
-
-func (s *Server) controlFaults(r *http.Request, parts []string) (any, error) {
-	if len(parts) > 1 && parts[1] == "clear" {
-		if err := methodIs(r, http.MethodPost); err != nil {
-			return nil, err
-		}
-		s.ClearFaults()
-		return map[string]any{"ok": true}, nil
-	}
-	switch r.Method {
-	case http.MethodGet:
-		out := []faultJSON{}
-		for _, f := range s.Faults() {
-			out = append(out, faultToJSON(f))
-		}
-		return out, nil
-	case http.MethodDelete:
-		s.ClearFaults()
-		return map[string]any{"ok": true}, nil
-	case http.MethodPost:
-		data, err := io.ReadAll(io.LimitReader(r.Body, maxRequestBodyLen))
-		if err != nil {
-			return nil, cerr(http.StatusBadRequest, "read body: %v", err)
-		}
-		var faults []Fault
-		trimmed := strings.TrimSpace(string(data))
-		switch {
-		case strings.HasPrefix(trimmed, "["):
-			var list []faultJSON
-			if err := json.Unmarshal(data, &list); err != nil {
-				return nil, cerr(http.StatusBadRequest, "invalid JSON: %v", err)
+		if body.Spec != "" {
+			if faults, err = ParseFaults(body.Spec); err != nil {
+				return nil, cerr(http.StatusBadRequest, "%v", err)
 			}
-			for _, j := range list {
-				f, err := j.toFault()
-				if err != nil {
-					return nil, cerr(http.StatusBadRequest, "%v", err)
-				}
-				faults = append(faults, f)
-			}
-		default:
-			var body struct {
-				Spec string `json:"spec"`
-				faultJSON
-			}
-			if err := json.Unmarshal(data, &body); err != nil {
-				return nil, cerr(http.StatusBadRequest, "invalid JSON: %v", err)
-			}
-			if body.Spec != "" {
-				faults, err = ParseFaults(body.Spec)
-				if err != nil {
-					return nil, cerr(http.StatusBadRequest, "%v", err)
-				}
-			} else {
-				f, err := body.toFault()
-				if err != nil {
-					return nil, cerr(http.StatusBadRequest, "%v", err)
-				}
-				faults = []Fault{f}
-			}
-		}
-		for _, f := range faults {
-			s.AddFault(f)
-		}
-		return map[string]any{"ok": true, "added": len(faults)}, nil
-	}
-	return nil, methodIs(r, http.MethodGet, http.MethodPost, http.MethodDelete)
-}
-
-// controlObjects serves /_mispfake/{users|organisations|roles}[/{id}[/authkeys|/default]].
-func (s *Server) controlObjects(r *http.Request, parts []string) (any, error) {
-	kind := parts[0]
-	if len(parts) == 1 {
-		switch r.Method {
-		case http.MethodGet:
-			switch kind {
-			case "users":
-				return s.Users(), nil
-			case "organisations":
-				return s.Organisations(), nil
-			default:
-				return s.Roles(), nil
-			}
-		case http.MethodPost:
-			var fields map[string]any
-			if err := decodeControl(r, &fields); err != nil {
-				return nil, err
-			}
-			fields = fromJSONNumbers(fields)
-			switch kind {
-			case "users":
-				id, key, err := s.CreateUser(fields)
-				if err != nil {
-					return nil, err
-				}
-				return map[string]any{"id": id, "authkey": key}, nil
-			case "organisations":
-				id, err := s.CreateOrganisation(fields)
-				if err != nil {
-					return nil, err
-				}
-				return map[string]any{"id": id}, nil
-			default:
-				id, err := s.CreateRole(fields)
-				if err != nil {
-					return nil, err
-				}
-				return map[string]any{"id": id}, nil
-			}
-		}
-		return nil, methodIs(r, http.MethodGet, http.MethodPost)
-	}
-	id := parts[1]
-	if len(parts) == 3 {
-		switch {
-		case kind == "users" && parts[2] == "authkeys":
-			if err := methodIs(r, http.MethodPost); err != nil {
-				return nil, err
-			}
-			key, err := s.NewAuthKey(id)
+		} else {
+			f, err := body.toFault()
 			if err != nil {
-				return nil, err
+				return nil, cerr(http.StatusBadRequest, "%v", err)
 			}
-			return map[string]any{"authkey": key}, nil
-		case kind == "roles" && parts[2] == "default":
-			if err := methodIs(r, http.MethodPost); err != nil {
-				return nil, err
-			}
-			if err := s.SetDefaultRole(id); err != nil {
-				return nil, err
-			}
-			return map[string]any{"ok": true}, nil
+			faults = []Fault{f}
 		}
-		return nil, cerr(http.StatusNotFound, "unknown control route")
 	}
-	switch r.Method {
-	case http.MethodGet:
-		var m map[string]any
-		var found bool
-		switch kind {
-		case "users":
-			m, found = s.User(id)
-		case "organisations":
-			m, found = s.Organisation(id)
-		default:
-			m, found = s.Role(id)
-		}
-		if !found {
-			return nil, fmt.Errorf("%s %s: %w", kind, id, ErrNotFound)
-		}
-		return m, nil
-	case http.MethodPatch, http.MethodPut, http.MethodPost:
-		var fields map[string]any
-		if err := decodeControl(r, &fields); err != nil {
-			return nil, err
-		}
-		fields = fromJSONNumbers(fields)
-		var err error
-		switch kind {
-		case "users":
-			err = s.UpdateUser(id, fields)
-		case "organisations":
-			err = s.UpdateOrganisation(id, fields)
-		default:
-			err = s.UpdateRole(id, fields)
-		}
-		if err != nil {
-			return nil, err
-		}
-		return map[string]any{"ok": true}, nil
-	case http.MethodDelete:
-		var err error
-		switch kind {
-		case "users":
-			err = s.DeleteUser(id)
-		case "organisations":
-			err = s.DeleteOrganisation(id)
-		default:
-			err = s.DeleteRole(id)
-		}
-		if err != nil {
-			return nil, err
-		}
-		return map[string]any{"ok": true}, nil
+	for _, f := range faults {
+		s.AddFault(f)
 	}
-	return nil, methodIs(r, http.MethodGet, http.MethodPatch, http.MethodDelete)
+	return map[string]any{"ok": true, "added": len(faults)}, nil
 }
 
 // fromJSONNumbers turns float64 values from encoding/json into int64 when they are whole numbers, and string

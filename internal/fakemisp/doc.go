@@ -13,7 +13,7 @@
 //
 // Endpoints (methods, status codes, envelopes and messages as in §0–§5, §9):
 //
-//	GET  /servers/getVersion
+//	GET  /servers/getVersion         GET|POST /servers/serverSettingsEdit/MISP.disable_user_login_change
 //	GET  /admin/users/index[/search*:…][/value:…]   (also /admin/users, /users/admin_index)
 //	GET  /admin/users/view/{id}      GET /users/view/{id|me}
 //	POST /admin/users/add            POST|PUT /admin/users/edit/{id}     POST|DELETE /admin/users/delete/{id}
@@ -63,8 +63,16 @@
 //     without the password re-save and change_pw that follow a sent e-mail.
 //
 // Not emulated: events, sharing groups, user settings (UserSetting is always []), self-registration (the
-// registrations list is always empty), S/MIME-encrypted e-mail, legacy (non-advanced) auth keys, and MISP's other
-// configurable switches (all at their config.default.php values).
+// registrations list is always empty), S/MIME-encrypted e-mail, legacy (non-advanced) auth keys, and MISP's
+// configurable switches other than MISP.disable_user_login_change (all at their config.default.php values, and
+// unknown to serverSettingsEdit).
+//
+// # Server settings
+//
+// MISP.disable_user_login_change (Options.DisableUserLoginChange, SetServerSetting, /_mispfake/settings, or a site
+// admin's POST /servers/serverSettingsEdit/MISP.disable_user_login_change {"value": true}) makes MISP drop, without
+// a word, the e-mail address of every users/edit and admin/users/edit not made by a site admin (§5.31). Settings
+// are not part of Snapshot; Reset goes back to the Options.
 //
 // # Go API
 //
@@ -72,7 +80,8 @@
 // Organisation/Role equivalents change the data directly, as a person in the MISP UI would. Requests, Count,
 // Counters, TotalRequests and ResetCounters expose the request log and per-endpoint counters; endpoint keys are
 // "METHOD /template" with {id} for the object segment and named parameters dropped (e.g.
-// "GET /admin/users/view/{id}", "GET /users/view/me"). Reset restores the seed. Snapshot and Restore (with
+// "GET /admin/users/view/{id}", "GET /users/view/me"). SetServerSetting, ServerSetting and ServerSettings change and
+// read the modelled server settings. Reset restores the seed. Snapshot and Restore (with
 // Options.OnChange) let the runner persist the data.
 //
 // # Faults
@@ -99,7 +108,8 @@
 //
 // Unless Options.DisableControlAPI is set, /_mispfake/ serves JSON for tests and scripts, only to requests that
 // carry the site-admin key in the Authorization (or X-MISP-AUTH) header (403 otherwise). These requests are not
-// counted, logged as MISP requests, or subject to faults.
+// counted, logged as MISP requests, or subject to faults. A known path with another method answers 405, an
+// unknown one 404, both with {"error": "..."}; a trailing slash is ignored.
 //
 //	GET    /_mispfake/stats                     {"total": n, "counters": {endpoint: n}}
 //	GET    /_mispfake/requests                  the request log; DELETE clears it (like POST /_mispfake/reset/counters)
@@ -115,7 +125,9 @@
 //	DELETE /_mispfake/{users|organisations|roles}/{id}     delete (409 for an organisation that still has users)
 //	POST   /_mispfake/users/{id}/authkeys       → {"authkey": …}
 //	POST   /_mispfake/roles/{id}/default        set the default role; GET /_mispfake/default_role reads it
-//	GET    /_mispfake/snapshot                  the data as JSON; PUT restores it
+//	GET    /_mispfake/snapshot                  the data as JSON; PUT (or POST) restores it
+//	GET    /_mispfake/settings                  the modelled server settings {"MISP.disable_user_login_change": false}
+//	POST   /_mispfake/settings                  {"MISP.disable_user_login_change": true} changes them (PUT too)
 //	GET    /_mispfake/email                     {"fail": bool, "emails": [{"time", "user_id", "to", "subject",
 //	                                            "encrypted", "sent", "reason"}]}; DELETE clears the log
 //	POST   /_mispfake/email                     {"fail": true} breaks e-mail, {"fail": false} mends it (PUT too)

@@ -81,29 +81,27 @@ func gpgKeyHasEncryptionSubkey(s string, now time.Time) bool {
 
 // Emails returns the e-mails MISP sent or tried to send since the last Reset, oldest first.
 func (s *Server) Emails() []Email {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	return append([]Email(nil), s.emails...)
+	return read(s, func() []Email { return append([]Email(nil), s.emails...) })
 }
 
 // ClearEmails empties the e-mail log.
 func (s *Server) ClearEmails() {
-	s.mu.Lock()
-	s.emails = nil
-	s.mu.Unlock()
+	s.mutate(func() bool {
+		s.emails = nil
+		return false // the e-mail log is not part of the stored data
+	})
 }
 
 // SetEmailFailing makes every e-mail MISP would send fail (true), as when its mail transport is broken, or work
 // again (false). Reset goes back to Options.FailEmail.
 func (s *Server) SetEmailFailing(fail bool) {
-	s.mu.Lock()
-	s.mailFails = fail
-	s.mu.Unlock()
+	s.mutate(func() bool {
+		s.mailFails = fail
+		return false // a setting, not stored data
+	})
 }
 
 // EmailFailing reports whether e-mail fails (SetEmailFailing, Options.FailEmail).
 func (s *Server) EmailFailing() bool {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	return s.mailFails
+	return read(s, func() bool { return s.mailFails })
 }

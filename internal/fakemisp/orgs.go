@@ -388,13 +388,11 @@ func (s *Server) orgsAdd(c *reqCtx) *response {
 	if len(errs) > 0 {
 		return saveFail(r, "Could not add Organisation", "/admin/organisations/add", errs, nil)
 	}
-	o := orgsTable.newRow()
-	o["id"] = s.st.nextOrg
+	o := s.newObject(orgKind)
 	if !writeOrgFields(o, d) || s.orgIndexClash(o) {
 		return exception(r, http.StatusInternalServerError, internalErrorMessage)
 	}
-	s.st.nextOrg++
-	s.st.orgs[o.id()] = o
+	s.insert(orgKind, o)
 	c.changed = true
 	return prepare(r, http.StatusOK, obj{{"Organisation", renderOrgFields(o, nil)}})
 }

@@ -112,23 +112,9 @@ func writeJSON(b *bytes.Buffer, v any, escSlash bool) {
 		}
 		b.WriteByte('}')
 	case []any:
-		b.WriteByte('[')
-		for i, e := range t {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			writeJSON(b, e, escSlash)
-		}
-		b.WriteByte(']')
+		writeList(b, t, func(e any) { writeJSON(b, e, escSlash) })
 	case []string:
-		b.WriteByte('[')
-		for i, e := range t {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			writeString(b, e, escSlash)
-		}
-		b.WriteByte(']')
+		writeList(b, t, func(e string) { writeString(b, e, escSlash) })
 	case map[string]any:
 		// Only produced by request echoes; encoding/json sorts keys.
 		raw, err := json.Marshal(t)
@@ -148,6 +134,18 @@ func writeJSON(b *bytes.Buffer, v any, escSlash bool) {
 }
 
 const hexDigits = "0123456789abcdef"
+
+// writeList writes a JSON array, each element by write.
+func writeList[T any](b *bytes.Buffer, list []T, write func(T)) {
+	b.WriteByte('[')
+	for i, e := range list {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		write(e)
+	}
+	b.WriteByte(']')
+}
 
 func writeString(b *bytes.Buffer, s string, escSlash bool) {
 	b.WriteByte('"')

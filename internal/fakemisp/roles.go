@@ -309,13 +309,11 @@ func (s *Server) rolesAdd(c *reqCtx) *response {
 		return exception(r, http.StatusInternalServerError, internalErrorMessage)
 	}
 	beforeSaveRole(d, true)
-	role := rolesTable.newRow()
-	role["id"] = s.st.nextRole
+	role := s.newObject(roleKind)
 	if !s.writeRoleFields(role, d, true) {
 		return exception(r, http.StatusInternalServerError, internalErrorMessage)
 	}
-	s.st.nextRole++
-	s.st.roles[role.id()] = role
+	s.insert(roleKind, role)
 	c.changed = true
 	return prepare(r, http.StatusOK, obj{{"Role", renderRole(role)}})
 }

@@ -148,6 +148,7 @@ func init() {
 		"admin/roles/delete":               {fn: (*Server).rolesDelete, acl: siteAdminOnly, write: true, idSegment: true},
 		"admin/roles/set_default":          {fn: (*Server).rolesSetDefault, acl: siteAdminOnly, write: true, idSegment: true},
 		"servers/getVersion":               {fn: (*Server).serversGetVersion},
+		"servers/serverSettingsEdit":       {fn: (*Server).serversSettingsEdit, acl: siteAdminOnly, write: true, idSegment: true},
 	}
 	for k, ep := range sharingGroupRoutes {
 		routes[k] = ep

@@ -31,6 +31,10 @@ type Options struct {
 	// OnChange, if set, is called (outside any lock) after every change of the stored data, e.g. to persist
 	// Snapshot. Calls may come from concurrent requests.
 	OnChange func()
+	// DisableUserLoginChange sets MISP.disable_user_login_change: only site admins can change a user's e-mail
+	// address; MISP drops the email of everyone else's users/edit and admin/users/edit silently (see
+	// SetServerSetting, which changes it at run time; Reset comes back to this value).
+	DisableUserLoginChange bool
 	// FailEmail makes every e-mail MISP would send fail, as when its mail transport is broken (see Emails and
 	// SetEmailFailing, which changes it at run time; Reset comes back to this value).
 	FailEmail bool
@@ -57,11 +61,14 @@ type Server struct {
 	seed     int64
 	now      func() time.Time
 
-	mu        sync.RWMutex // guards st, rng, mailFails and emails
+	ctl *http.ServeMux // the control API
+
+	mu        sync.RWMutex // guards st, rng, mailFails, emails and settings
 	st        *state
 	rng       *rand.Rand
 	mailFails bool
 	emails    []Email
+	settings  map[string]any // the server settings the emulator models (settings.go)
 
 	logMu    sync.Mutex
 	reqs     []RequestRecord
@@ -101,6 +108,7 @@ func New(opts Options) *Server {
 	}
 	s.resetData()
 	s.frng = rand.New(rand.NewPCG(uint64(seed), 3))
+	s.ctl = s.controlMux()
 	return s
 }
 
@@ -110,6 +118,7 @@ func (s *Server) resetData() {
 	s.st = seedState(s.rng, s.now(), s.adminKey)
 	s.mailFails = s.opts.FailEmail
 	s.emails = nil
+	s.settings = s.opts.settings()
 }
 
 // AdminKey returns the site admin's API key.
@@ -118,15 +127,15 @@ func (s *Server) AdminKey() string { return s.adminKey }
 // Reset puts the server back to its seed (same admin key); request log, counters, faults and the e-mail log are
 // cleared, and e-mail works or fails as Options.FailEmail says.
 func (s *Server) Reset() {
-	s.mu.Lock()
-	s.resetData()
-	s.mu.Unlock()
 	s.ResetCounters()
 	s.faultMu.Lock()
 	s.faults = nil
 	s.frng = rand.New(rand.NewPCG(uint64(s.seed), 3))
 	s.faultMu.Unlock()
-	s.notify()
+	s.mutate(func() bool {
+		s.resetData()
+		return true
+	})
 }
 
 // Snapshot returns the stored data (users, organisations, roles, auth keys, settings) as JSON.
@@ -143,12 +152,14 @@ func (s *Server) Restore(data []byte) error {
 	if err != nil {
 		return err
 	}
-	s.mu.Lock()
-	if st.lookupKey(s.adminKey, s.now()) == nil && st.users[1] != nil {
-		st.addKey(s.rng, 1, s.adminKey, s.now(), "mispfake admin key")
-	}
-	s.st = st
-	s.mu.Unlock()
+	// No OnChange: the caller (the runner loading its state file, the control API) decides.
+	s.mutate(func() bool {
+		if st.lookupKey(s.adminKey, s.now()) == nil && st.users[1] != nil {
+			st.addKey(s.rng, 1, s.adminKey, s.now(), "mispfake admin key")
+		}
+		s.st = st
+		return false
+	})
 	return nil
 }
 
@@ -422,19 +433,14 @@ func (s *Server) handle(r *http.Request, rt route) *response {
 		// 500 (verified against MISP 2.5.1 for organisation, role and user writes; docs/development/misp-api.md §5.29).
 		return exception(r, http.StatusInternalServerError, internalErrorMessage)
 	}
+	if !ep.write {
+		return read(s, func() *response { return ep.fn(s, c) })
+	}
 	var resp *response
-	if ep.write {
-		s.mu.Lock()
+	s.mutate(func() bool {
 		resp = ep.fn(s, c)
-		s.mu.Unlock()
-	} else {
-		s.mu.RLock()
-		resp = ep.fn(s, c)
-		s.mu.RUnlock()
-	}
-	if c.changed {
-		s.notify()
-	}
+		return c.changed
+	})
 	return resp
 }
 

@@ -21,9 +21,11 @@ var heartbeatMessages = []string{
 }
 
 func (s *Server) usersHeartbeat(c *reqCtx) *response {
-	s.mu.Lock()
-	msg := heartbeatMessages[s.rng.IntN(len(heartbeatMessages))]
-	s.mu.Unlock()
+	var msg string
+	s.mutate(func() bool { // the RNG is guarded by the write lock
+		msg = heartbeatMessages[s.rng.IntN(len(heartbeatMessages))]
+		return false
+	})
 	return prepare(c.r, http.StatusOK, obj{{"message", msg}})
 }
 
@@ -402,16 +404,26 @@ func roleRestrictedForOrgAdmin(r row) bool {
 	return r.bool("perm_site_admin") || r.bool("perm_regexp_access") || r.bool("perm_sync") || r.bool("restricted_to_site_admin")
 }
 
-// emailInDomains is the restricted_to_domain check of UsersController (case-sensitive suffix after "@" or ".").
-func emailInDomains(email string, domains []string) bool {
+// domainsRefusing is UsersController's restricted_to_domain check (add, admin_edit, edit): when the caller is no
+// site admin and org restricts its users to domains that email is not in (a case-sensitive suffix after "@" or
+// "."), it returns those domains; nil otherwise.
+func domainsRefusing(c *caller, org row, email any) []string {
+	if c.siteAdmin() || org == nil {
+		return nil
+	}
+	domains := domainList(org)
+	if len(domains) == 0 {
+		return nil
+	}
+	e, _ := phpString(email)
 	for _, d := range domains {
-		if len(email) > len(d) && strings.HasSuffix(email, d) {
-			if b := email[len(email)-len(d)-1]; b == '@' || b == '.' {
-				return true
+		if len(e) > len(d) && strings.HasSuffix(e, d) {
+			if b := e[len(e)-len(d)-1]; b == '@' || b == '.' {
+				return nil
 			}
 		}
 	}
-	return false
+	return domains
 }
 
 // beforeValidateUser is TrimBehavior plus User::beforeValidate.
@@ -521,15 +533,10 @@ func (s *Server) usersAdd(c *reqCtx) *response {
 		}
 	}
 	org := s.findOrg(d["org_id"])
-	if !c.caller.siteAdmin() && org != nil {
-		if domains := domainList(org); len(domains) > 0 {
-			email, _ := phpString(d["email"])
-			if !emailInDomains(email, domains) {
-				// The REST branch falls through to the describe document (§1.1.3 step 9).
-				return describe(r, true, "users", "add", "POST a User object in JSON format to this API to create a new user.",
-					[]string{"email", "org_id", "role_id"}, userDescribeOptional)
-			}
-		}
+	if domainsRefusing(c.caller, org, d["email"]) != nil {
+		// The REST branch falls through to the describe document (§1.1.3 step 9).
+		return describe(r, true, "users", "add", "POST a User object in JSON format to this API to create a new user.",
+			[]string{"email", "org_id", "role_id"}, userDescribeOptional)
 	}
 	if org == nil {
 		return saveFail(r, "Could not add User", userAddURL, []any{"Invalid organisation"}, nil)
@@ -542,13 +549,11 @@ func (s *Server) usersAdd(c *reqCtx) *response {
 	if len(errs) > 0 {
 		return saveFail(r, "Could not add User", userAddURL, errs, nil)
 	}
-	u := usersTable.newRow()
-	u["id"] = s.st.nextUser
+	u := s.newObject(userKind)
 	if !s.writeUserFields(u, d, userAddFields) {
 		return exception(r, http.StatusInternalServerError, internalErrorMessage)
 	}
-	s.st.nextUser++
-	s.st.users[u.id()] = u
+	s.insert(userKind, u)
 	c.changed = true
 	if !phpEmpty(d["notify"]) && s.sendEmail(u, subjectNewUser) {
 		// User::initiatePasswordReset(firstTime) with the request's password: only when the e-mail went out is it
@@ -583,16 +588,9 @@ func (s *Server) usersAdminEdit(c *reqCtx) *response {
 		return exception(r, http.StatusInternalServerError, internalErrorMessage)
 	}
 	siteAdmin := c.caller.siteAdmin()
-	if !siteAdmin {
-		if org := s.st.orgs[target.int("org_id")]; org != nil {
-			if domains := domainList(org); len(domains) > 0 {
-				email, _ := phpString(d["email"])
-				if !emailInDomains(email, domains) {
-					// The REST branch renders the edit template instead of JSON, which fails (inferred).
-					return exception(r, http.StatusInternalServerError, internalErrorMessage)
-				}
-			}
-		}
+	if domainsRefusing(c.caller, s.st.orgs[target.int("org_id")], d["email"]) != nil {
+		// The REST branch renders the edit template instead of JSON, which fails (inferred).
+		return exception(r, http.StatusInternalServerError, internalErrorMessage)
 	}
 	d["id"] = id
 	if !phpIsset(d, "email") {
@@ -604,6 +602,10 @@ func (s *Server) usersAdminEdit(c *reqCtx) *response {
 	blocked := setOf("id", "invited_by", "date_modified")
 	if !siteAdmin {
 		blocked["org_id"] = true
+	}
+	if !s.loginChangeAllowed(c.caller) {
+		// MISP.disable_user_login_change: the e-mail is dropped silently, the rest is saved (§5.31).
+		blocked["email"] = true
 	}
 	fields := map[string]bool{}
 	for k := range d {
@@ -707,15 +709,10 @@ func (s *Server) usersSelfEdit(c *reqCtx) *response {
 			d[k] = v
 		}
 	}
-	if !phpEmpty(d["email"]) && !c.caller.siteAdmin() {
-		if org := s.st.orgs[c.caller.orgID()]; org != nil {
-			if domains := domainList(org); len(domains) > 0 {
-				email, _ := phpString(d["email"])
-				if !emailInDomains(email, domains) {
-					msg := "Invalid e-mail domain. Your user is restricted to creating users for the following domain(s): " + strings.Join(domains, ", ")
-					return saveFail(r, "Could not edit User", failURL, msg, id)
-				}
-			}
+	if !phpEmpty(d["email"]) {
+		if domains := domainsRefusing(c.caller, s.st.orgs[c.caller.orgID()], d["email"]); domains != nil {
+			msg := "Invalid e-mail domain. Your user is restricted to creating users for the following domain(s): " + strings.Join(domains, ", ")
+			return saveFail(r, "Could not edit User", failURL, msg, id)
 		}
 	}
 	// Security.require_password_confirmation is skipped only when the key came in the Authorization header.
@@ -727,6 +724,9 @@ func (s *Server) usersSelfEdit(c *reqCtx) *response {
 		delete(d, "current_password")
 	}
 	fields := setOf(selfEditFields...)
+	if !s.loginChangeAllowed(c.caller) {
+		delete(fields, "email") // MISP.disable_user_login_change (§5.31)
+	}
 	if !phpEmpty(d["password"]) {
 		fields["password"] = true
 		fields["confirm_password"] = true

@@ -90,10 +90,13 @@ func valueNotEmpty(field string, v any) string {
 func trimStrings(d map[string]any) {
 	for k, v := range d {
 		if s, ok := v.(string); ok {
-			d[k] = strings.Trim(s, " \t\n\r\x00\x0B")
+			d[k] = phpTrim(s)
 		}
 	}
 }
+
+// phpTrim is PHP's trim() with its default characters.
+func phpTrim(s string) string { return strings.Trim(s, " \t\n\r\x00\x0B") }
 
 // userRuleOrder is the order of User::$validate; errors come back in this order.
 var userRuleOrder = []string{"role_id", "password", "org_id", "email", "autoalert", "contactalert", "authkey",

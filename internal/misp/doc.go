@@ -17,6 +17,21 @@
 // caller sets are sent: MISP's user edit saves every key it receives and its
 // organisation edit treats null as "keep".
 //
+// # Reading objects
+//
+// The verbs say whether MISP is asked:
+//
+//   - Get<Kind> (GetUser, GetOrganisation, GetRole, GetVersion) and ViewMe
+//     always ask MISP: one request to the object's view;
+//   - List<Kind>s always asks MISP's index, with its filters;
+//   - Cached<Kind> (CachedUser, CachedOrganisation, CachedOrganisationName,
+//     CachedRole) may answer from a listing of the whole index that is shared
+//     by concurrent callers and reused for Config.IndexCacheTTL; a write
+//     through the client drops the listings it may change, and
+//     InvalidateIndexCache drops them all.
+//
+// An object that does not exist is ErrNotFound for all of them.
+//
 // # Lenient types
 //
 // MISP returns integer columns as JSON strings ("12"), tinyint columns as

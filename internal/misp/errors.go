@@ -2,10 +2,8 @@ package misp
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"html"
 	"sort"
 	"strings"
 	"time"
@@ -208,76 +206,4 @@ func (e *TransportError) Unwrap() []error {
 		return []error{e.Err}
 	}
 	return []error{e.Kind, e.Err}
-}
-
-// envelope is the union of MISP's success, failure and exception envelopes.
-type envelope struct {
-	Saved   *Bool           `json:"saved"`
-	Success json.RawMessage `json:"success"`
-	Name    string          `json:"name"`
-	Message string          `json:"message"`
-	URL     string          `json:"url"`
-	Errors  json.RawMessage `json:"errors"`
-	ID      ID              `json:"id"`
-}
-
-// apiError builds an *APIError from an envelope.
-func (env *envelope) apiError(status int) *APIError {
-	return &APIError{
-		StatusCode: status,
-		Name:       html.UnescapeString(env.Name),
-		Message:    html.UnescapeString(env.Message),
-		URL:        env.URL,
-		Errors:     normaliseErrors(env.Errors),
-	}
-}
-
-// normaliseErrors turns every shape of MISP's "errors" value into field ->
-// messages: {"f": ["m"]}, {"f": "m"}, ["m"], "m", [] and nested objects
-// (flattened as "outer.inner").
-func normaliseErrors(raw json.RawMessage) map[string][]string {
-	out := map[string][]string{}
-	collectErrors(out, "", raw)
-	if len(out) == 0 {
-		return nil
-	}
-	return out
-}
-
-func collectErrors(out map[string][]string, key string, raw json.RawMessage) {
-	trimmed := strings.TrimSpace(string(raw))
-	if trimmed == "" || trimmed == "null" {
-		return
-	}
-	switch trimmed[0] {
-	case '{':
-		var obj map[string]json.RawMessage
-		if err := json.Unmarshal(raw, &obj); err != nil {
-			out[key] = append(out[key], trimmed)
-			return
-		}
-		for k, v := range obj {
-			if key != "" {
-				k = key + "." + k
-			}
-			collectErrors(out, k, v)
-		}
-	case '[':
-		var list []json.RawMessage
-		if err := json.Unmarshal(raw, &list); err != nil {
-			out[key] = append(out[key], trimmed)
-			return
-		}
-		for _, item := range list {
-			collectErrors(out, key, item)
-		}
-	default:
-		s, err := scalarString(raw)
-		if err != nil {
-			s = trimmed
-		}
-		if s != "" {
-			out[key] = append(out[key], html.UnescapeString(s))
-		}
-	}
 }

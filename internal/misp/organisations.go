@@ -111,15 +111,11 @@ func (c *Client) GetOrganisation(ctx context.Context, idUUIDOrName string) (*Org
 	if err != nil {
 		return nil, fmt.Errorf("read organisation: %w", err)
 	}
-	data, err := c.do(ctx, request{method: http.MethodGet, path: p})
+	o, err := doRecord[Organisation](ctx, c, request{method: http.MethodGet, path: p}, "Organisation")
 	if err != nil {
 		return nil, fmt.Errorf("read organisation %s: %w", idUUIDOrName, err)
 	}
-	var o Organisation
-	if err := c.decodeRecord(data, "Organisation", &o, nil); err != nil {
-		return nil, fmt.Errorf("read organisation %s: %w", idUUIDOrName, err)
-	}
-	return &o, nil
+	return o, nil
 }
 
 // AddOrganisation creates an organisation (POST /admin/organisations/add).
@@ -145,15 +141,7 @@ func (c *Client) EditOrganisation(ctx context.Context, id string, in Organisatio
 }
 
 func (c *Client) writeOrganisation(ctx context.Context, path string, in OrganisationInput) (*Organisation, error) {
-	data, err := c.do(ctx, request{method: http.MethodPost, path: path, body: in})
-	if err != nil {
-		return nil, err
-	}
-	var o Organisation
-	if err := c.decodeRecord(data, "Organisation", &o, nil); err != nil {
-		return nil, err
-	}
-	return &o, nil
+	return doRecord[Organisation](ctx, c, request{method: http.MethodPost, path: path, body: in}, "Organisation")
 }
 
 // DeleteOrganisation deletes an organisation by id or UUID

@@ -3,10 +3,96 @@ package misp_test
 import (
 	"context"
 	"errors"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/misp-iac/terraform-provider-misp/internal/misp"
 )
+
+func TestRetries(t *testing.T) {
+	t.Parallel()
+	getVersion := func(ctx context.Context, c *misp.Client) error { _, err := c.GetVersion(ctx); return err }
+	addRole := func(ctx context.Context, c *misp.Client) error {
+		_, err := c.AddRole(ctx, misp.RoleInput{Name: ptr("x")})
+		return err
+	}
+	tests := []struct {
+		name     string
+		replies  []reply
+		call     func(context.Context, *misp.Client) error
+		attempts int
+		wantReqs int
+		wantErr  int // expected APIError status, 0 for success
+	}{
+		{"GET 503 then success", []reply{{Status: 503}, {Status: 503}, {Body: versionBody}}, getVersion, 4, 3, 0},
+		{"GET 429 502 504 then success", []reply{{Status: 429}, {Status: 502}, {Status: 504}, {Body: versionBody}}, getVersion, 4, 4, 0},
+		{"GET 502 until attempts run out", []reply{{Status: 502, Body: "<html>bad gateway</html>"}}, getVersion, 3, 3, 502},
+		{"GET 500 is not retried", []reply{{Status: 500, Body: `{"name":"x","message":"x"}`}}, getVersion, 4, 1, 500},
+		{"GET 404 is not retried", []reply{{Status: 404, Body: `{"name":"x","message":"x"}`}}, getVersion, 4, 1, 404},
+		{"one attempt means no retry", []reply{{Status: 503}}, getVersion, 1, 1, 503},
+		{"Retry-After 0 honoured", []reply{{Status: 429, Header: map[string]string{"Retry-After": "0"}}, {Body: versionBody}}, getVersion, 2, 2, 0},
+		{"Retry-After date in the past", []reply{{Status: 503, Header: map[string]string{"Retry-After": "Fri, 31 Dec 1999 23:59:59 GMT"}}, {Body: versionBody}}, getVersion, 2, 2, 0},
+		{"Retry-After garbage ignored", []reply{{Status: 503, Header: map[string]string{"Retry-After": "soon"}}, {Body: versionBody}}, getVersion, 2, 2, 0},
+		{"Retry-After negative ignored", []reply{{Status: 503, Header: map[string]string{"Retry-After": "-5"}}, {Body: versionBody}}, getVersion, 2, 2, 0},
+		{"POST 503 is not repeated", []reply{{Status: 503}, {Body: `{"Role":{"id":"1"}}`}}, addRole, 4, 1, 503},
+		{"POST 429 is not repeated", []reply{{Status: 429, Header: map[string]string{"Retry-After": "0"}}, {Body: `{"Role":{"id":"1"}}`}}, addRole, 4, 1, 429},
+		{"POST 502 is not repeated", []reply{{Status: 502}, {Body: `{"Role":{"id":"1"}}`}}, addRole, 4, 1, 502},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			srv := newFakeServer(t, tc.replies...)
+			var mu sync.Mutex
+			var attempts []int
+			c := newClient(t, srv.URL, func(cfg *misp.Config) {
+				cfg.MaxRetries = tc.attempts
+				cfg.Logger = func(_ context.Context, ev misp.RequestEvent) {
+					mu.Lock()
+					attempts = append(attempts, ev.Attempt)
+					mu.Unlock()
+				}
+			})
+			err := tc.call(t.Context(), c)
+			if got := len(srv.requests()); got != tc.wantReqs {
+				t.Errorf("server saw %d requests, want %d", got, tc.wantReqs)
+			}
+			for i, a := range attempts {
+				if a != i+1 {
+					t.Errorf("attempt numbers = %v", attempts)
+					break
+				}
+			}
+			if tc.wantErr == 0 {
+				if err != nil {
+					t.Fatalf("error: %v", err)
+				}
+				return
+			}
+			var apiErr *misp.APIError
+			if !errors.As(err, &apiErr) || apiErr.StatusCode != tc.wantErr {
+				t.Fatalf("error = %v, want an APIError with status %d", err, tc.wantErr)
+			}
+		})
+	}
+}
+
+// TestRetryAfterHonoured: with Retry-After longer than the caller's deadline
+// the client waits (and runs out of time) instead of retrying at once.
+func TestRetryAfterHonoured(t *testing.T) {
+	t.Parallel()
+	srv := newFakeServer(t, reply{Status: 429, Header: map[string]string{"Retry-After": "30"}}, reply{Body: versionBody})
+	c := newClient(t, srv.URL)
+	ctx, cancel := context.WithTimeout(t.Context(), 300*time.Millisecond)
+	defer cancel()
+	_, err := c.GetVersion(ctx)
+	if !errors.Is(err, context.DeadlineExceeded) || !errors.Is(err, misp.ErrTimeout) {
+		t.Fatalf("error = %v, want the deadline to expire during the Retry-After wait", err)
+	}
+	if n := len(srv.requests()); n != 1 {
+		t.Errorf("server saw %d requests, want 1 (Retry-After ignored)", n)
+	}
+}
 
 // With RetryIdempotentWrites, writes that repetition cannot make do more (edits, deletes, set_default,
 // totp_delete) are retried like reads; adds and password resets are not.

@@ -129,15 +129,11 @@ func (c *Client) GetRole(ctx context.Context, id string) (*Role, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read role: %w", err)
 	}
-	data, err := c.do(ctx, request{method: http.MethodGet, path: p})
+	r, err := doRecord[Role](ctx, c, request{method: http.MethodGet, path: p}, "Role")
 	if err != nil {
 		return nil, fmt.Errorf("read role %s: %w", id, err)
 	}
-	var r Role
-	if err := c.decodeRecord(data, "Role", &r, nil); err != nil {
-		return nil, fmt.Errorf("read role %s: %w", id, err)
-	}
-	return &r, nil
+	return r, nil
 }
 
 // AddRole creates a role (POST /admin/roles/add).
@@ -167,15 +163,7 @@ func (c *Client) EditRole(ctx context.Context, id string, in RoleInput) (*Role, 
 }
 
 func (c *Client) writeRole(ctx context.Context, path string, in RoleInput) (*Role, error) {
-	data, err := c.do(ctx, request{method: http.MethodPost, path: path, body: in})
-	if err != nil {
-		return nil, err
-	}
-	var r Role
-	if err := c.decodeRecord(data, "Role", &r, nil); err != nil {
-		return nil, err
-	}
-	return &r, nil
+	return doRecord[Role](ctx, c, request{method: http.MethodPost, path: path, body: in}, "Role")
 }
 
 // DeleteRole deletes a role (always POST /admin/roles/delete/{id}: with HTTP

@@ -206,6 +206,20 @@ func (c *Client) GetUser(ctx context.Context, id string) (*UserView, error) {
 	return v, nil
 }
 
+// ViewMe reads the caller's own user, role, organisation and settings
+// (GET /users/view/me).
+func (c *Client) ViewMe(ctx context.Context) (*UserView, error) {
+	data, err := c.do(ctx, request{method: http.MethodGet, path: "/users/view/me"})
+	if err != nil {
+		return nil, fmt.Errorf("read own user: %w", err)
+	}
+	v, err := c.decodeUserView(data)
+	if err != nil {
+		return nil, fmt.Errorf("read own user: %w", err)
+	}
+	return v, nil
+}
+
 // AddUser creates a user (POST /admin/users/add). The answer's Authkey is
 // the new API key, which MISP never shows again.
 func (c *Client) AddUser(ctx context.Context, in UserInput) (*User, error) {
@@ -230,16 +244,7 @@ func (c *Client) EditUser(ctx context.Context, id string, in UserInput) (*User, 
 }
 
 func (c *Client) writeUser(ctx context.Context, path string, in UserInput) (*User, error) {
-	secrets := in.secrets()
-	data, err := c.do(ctx, request{method: http.MethodPost, path: path, body: in, secrets: secrets})
-	if err != nil {
-		return nil, err
-	}
-	var u User
-	if err := c.decodeRecord(data, "User", &u, secrets); err != nil {
-		return nil, err
-	}
-	return &u, nil
+	return doRecord[User](ctx, c, request{method: http.MethodPost, path: path, body: in, secrets: in.secrets()}, "User")
 }
 
 // DeleteUser deletes a user (POST /admin/users/delete/{id}). A second delete

@@ -22,15 +22,6 @@ import (
 // each asserting the diagnostic's text and that nothing changed — the next plan of the previous
 // configuration is empty (state and MISP agree with it) and the emulator holds no extra object.
 
-// catErr matches diagnostic text that Terraform wraps across lines: the parts in order, any run of spaces in
-// them matching any whitespace.
-func catErr(parts ...string) *regexp.Regexp {
-	for i, p := range parts {
-		parts[i] = strings.Join(strings.Fields(regexp.QuoteMeta(p)), `\s+`)
-	}
-	return regexp.MustCompile(`(?s)` + strings.Join(parts, ".*"))
-}
-
 // catCounts is how many users, organisations and roles of one test MISP holds: those whose e-mail or name
 // contains the test's suffix, so that the count holds while other tests share the MISP.
 type catCounts struct{ users, orgs, roles int }
@@ -129,7 +120,7 @@ resource "misp_user" "base" {
 				Config: with(`resource "misp_user" "bad" {
   email = "not-an-email"
 }`),
-				ExpectError: catErr("email must be an e-mail address that MISP accepts", "not-an-email"),
+				ExpectError: diagRe("email must be an e-mail address that MISP accepts", "not-an-email"),
 				PlanOnly:    true,
 			},
 			{
@@ -138,7 +129,7 @@ resource "misp_user" "base" {
   org_id  = misp_organisation.base.id
   role_id = misp_role.base.id
 }`),
-				ExpectError: catErr("Error creating MISP user", "MISP rejected email: An account with this email address already exists."),
+				ExpectError: diagRe("Error creating MISP user", "MISP rejected email: An account with this email address already exists."),
 			},
 			b.unchanged(base),
 			{
@@ -147,7 +138,7 @@ resource "misp_user" "base" {
   org_id  = "99999"
   role_id = misp_role.base.id
 }`),
-				ExpectError: catErr("No such MISP organisation", "MISP has no organisation with id 99999"),
+				ExpectError: diagRe("No such MISP organisation", "MISP has no organisation with id 99999"),
 			},
 			b.unchanged(base),
 			{
@@ -156,7 +147,7 @@ resource "misp_user" "base" {
   org_id  = misp_organisation.base.id
   role_id = "99999"
 }`),
-				ExpectError: catErr("No such MISP role", "MISP has no role with id 99999"),
+				ExpectError: diagRe("No such MISP role", "MISP has no role with id 99999"),
 			},
 			b.unchanged(base),
 			{
@@ -165,7 +156,7 @@ resource "misp_user" "base" {
   password_wo         = "short"
   password_wo_version = 1
 }`),
-				ExpectError: catErr("Password does not meet MISP's password policy", "5 characters long; MISP needs at least 12", "The value is not shown."),
+				ExpectError: diagRe("Password does not meet MISP's password policy", "5 characters long; MISP needs at least 12", "The value is not shown."),
 				PlanOnly:    true,
 			},
 			b.unchanged(base),
@@ -201,7 +192,7 @@ resource "misp_user" "bad" {
   email  = "elsewhere-` + suffix + `@example.org"
   org_id = "1"
 }`,
-				ExpectError: catErr("Organisation not allowed for this API key", "an org admin of organisation", "home-"+suffix),
+				ExpectError: diagRe("Organisation not allowed for this API key", "an org admin of organisation", "home-"+suffix),
 			},
 			b.unchanged(base),
 		},
@@ -254,7 +245,7 @@ resource "misp_role" "doomed" {
   name = "bad-uuid-` + suffix + `"
   uuid = "not-a-uuid"
 }`),
-				ExpectError: catErr("uuid must be an RFC 4122 UUID of version 0 to 5", "got: not-a-uuid"),
+				ExpectError: diagRe("uuid must be an RFC 4122 UUID of version 0 to 5", "got: not-a-uuid"),
 				PlanOnly:    true,
 			},
 			{
@@ -262,21 +253,21 @@ resource "misp_role" "doomed" {
   name = "v7-uuid-` + suffix + `"
   uuid = "01890a5d-ac96-774b-bcce-b302099a8057"
 }`),
-				ExpectError: catErr("uuid must be an RFC 4122 UUID of version 0 to 5", "MISP rejects version 6 and 7", "got: 01890a5d-ac96-774b"),
+				ExpectError: diagRe("uuid must be an RFC 4122 UUID of version 0 to 5", "MISP rejects version 6 and 7", "got: 01890a5d-ac96-774b"),
 				PlanOnly:    true,
 			},
 			{
 				Config: with(`resource "misp_organisation" "bad" {
   name = misp_organisation.base.name
 }`),
-				ExpectError: catErr("Error creating MISP organisation", "MISP rejected name: An organisation with this name already exists."),
+				ExpectError: diagRe("Error creating MISP organisation", "MISP rejected name: An organisation with this name already exists."),
 			},
 			b.unchanged(base),
 			{
 				Config: with(`resource "misp_role" "bad" {
   name = misp_role.base.name
 }`),
-				ExpectError: catErr("Error creating MISP role", "MISP rejected name: A role with this name already exists."),
+				ExpectError: diagRe("Error creating MISP role", "MISP rejected name: A role with this name already exists."),
 			},
 			b.unchanged(base),
 			{
@@ -284,7 +275,7 @@ resource "misp_role" "doomed" {
   name       = "bad-permission-` + suffix + `"
   permission = "superuser"
 }`),
-				ExpectError: catErr("permission value must be one of", `got: "superuser"`),
+				ExpectError: diagRe("permission value must be one of", `got: "superuser"`),
 				PlanOnly:    true,
 			},
 			{
@@ -292,18 +283,18 @@ resource "misp_role" "doomed" {
   name         = "bad-memory-` + suffix + `"
   memory_limit = "12XB"
 }`),
-				ExpectError: catErr("memory_limit must be a number of megabytes or gigabytes", "got: 12XB"),
+				ExpectError: diagRe("memory_limit must be a number of megabytes or gigabytes", "got: 12XB"),
 				PlanOnly:    true,
 			},
 			{
 				PreConfig:   addUser,
 				Config:      env.Config(keep + fmt.Sprintf("resource \"misp_role\" \"doomed\" {\n  name = \"doomed-%s\"\n}\n", suffix)),
-				ExpectError: catErr("Error deleting MISP organisation", "1 user still belong"),
+				ExpectError: diagRe("Error deleting MISP organisation", "1 user still belong"),
 			},
 			b.unchanged(base),
 			{
 				Config:      env.Config(keep + fmt.Sprintf("resource \"misp_organisation\" \"doomed\" {\n  name = \"doomed-%s\"\n}\n", suffix)),
-				ExpectError: catErr("Error deleting MISP role", "1 user still holds it"),
+				ExpectError: diagRe("Error deleting MISP role", "1 user still holds it"),
 			},
 			b.unchanged(base),
 			{
@@ -349,28 +340,28 @@ resource "misp_user" "base" {
 			{Config: base, Check: b.record()},
 			{
 				Config:      withKey("Unkn0wnKey000000000000000000000000000000"),
-				ExpectError: catErr("MISP rejected the API key", "authentication failed; check that the key is correct"),
+				ExpectError: diagRe("MISP rejected the API key", "authentication failed; check that the key is correct"),
 				PlanOnly:    true,
 			},
 			{
 				Config:      withKey(disabledKey),
-				ExpectError: catErr("MISP rejected the API key", "its user account is disabled"),
+				ExpectError: diagRe("MISP rejected the API key", "its user account is disabled"),
 				PlanOnly:    true,
 			},
 			{
 				Config:      withKey(noAPIKey),
-				ExpectError: catErr("MISP rejected the API key", "its user's role allows API access (perm_auth)"),
+				ExpectError: diagRe("MISP rejected the API key", "its user's role allows API access (perm_auth)"),
 				PlanOnly:    true,
 			},
 			{
 				Config:      withProvider(fmt.Sprintf("provider \"misp\" {\n  config_file = %q\n  profile     = \"staging\"\n}\n", ini)),
-				ExpectError: catErr("Unknown MISP profile", `"staging" is not a section`),
+				ExpectError: diagRe("Unknown MISP profile", `"staging" is not a section`),
 				PlanOnly:    true,
 			},
 			{
 				Config: withProvider(fmt.Sprintf("provider \"misp\" {\n  config_file = %q\n  profile     = \"prod\"\n}\n",
 					filepath.Join(t.TempDir(), "missing.ini"))),
-				ExpectError: catErr("MISP configuration file not found"),
+				ExpectError: diagRe("MISP configuration file not found"),
 				PlanOnly:    true,
 			},
 			b.unchanged(base),
@@ -465,18 +456,18 @@ resource "misp_user" "base" {
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{Config: base, Check: b.record()},
-			broken("redirect", catErr("MISP answered with its login page", "HTTP 302 redirect to /users/login")),
-			broken("html", catErr("Error connecting to MISP", "MISP answered HTTP 502 with a non-JSON body", "502 Bad Gateway")),
-			broken("text", catErr("Error reading MISP user", `MISP answered HTTP 200 with a non-JSON body: "OK"`)),
-			broken("truncated", catErr("Error reading MISP user", "decode", "unexpected end of JSON input")),
-			broken("500", catErr("Error reading MISP user", "MISP answered HTTP 500: An Internal Error Has Occurred.")),
+			broken("redirect", diagRe("MISP answered with its login page", "HTTP 302 redirect to /users/login")),
+			broken("html", diagRe("Error connecting to MISP", "MISP answered HTTP 502 with a non-JSON body", "502 Bad Gateway")),
+			broken("text", diagRe("Error reading MISP user", `MISP answered HTTP 200 with a non-JSON body: "OK"`)),
+			broken("truncated", diagRe("Error reading MISP user", "decode", "unexpected end of JSON input")),
+			broken("500", diagRe("Error reading MISP user", "MISP answered HTTP 500: An Internal Error Has Occurred.")),
 			// Whether Go reports the per-attempt timeout as "Client.Timeout exceeded" or "context deadline
 			// exceeded" depends on where it fires; the provider's classification is what users read.
-			broken("slow", catErr("Error reading MISP user", "request to MISP timed out", "MISP could not be reached")),
+			broken("slow", diagRe("Error reading MISP user", "request to MISP timed out", "MISP could not be reached")),
 			{
 				PreConfig:   func() { network.mode.Store("") },
 				Config:      provider(tlsSrv.URL) + body,
-				ExpectError: catErr("TLS error connecting to MISP", "certificate signed by unknown authority", "trust its CA with ca_cert_file"),
+				ExpectError: diagRe("TLS error connecting to MISP", "certificate signed by unknown authority", "trust its CA with ca_cert_file"),
 				PlanOnly:    true,
 			},
 			healthy,

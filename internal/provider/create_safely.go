@@ -120,7 +120,7 @@ func (p createPlan[T]) run(ctx context.Context) (obj *T, adopted bool, err error
 		if !createOutcomeUnknown(err) {
 			return nil, false, err
 		}
-		tflog.Warn(ctx, "the outcome of the creation is unknown; looking it up", map[string]any{
+		tflog.Warn(ctx, "The outcome of the creation is unknown; looking it up", map[string]any{
 			"kind": p.kind, "error": err.Error(), "attempt": attempt,
 		})
 		found, rejected, ferr := p.find(wctx)
@@ -134,7 +134,7 @@ func (p createPlan[T]) run(ctx context.Context) (obj *T, adopted bool, err error
 				return nil, false, &createLostError{what: p.what, err: err, attempts: attempt,
 					rejected: fmt.Errorf("found %s %s, which another resource of this apply already manages", p.kind, p.id(found))}
 			}
-			tflog.Info(ctx, "adopting the object created by the attempt whose answer was lost", map[string]any{"kind": p.kind, "id": p.id(found)})
+			tflog.Info(ctx, "Adopting the object created by the attempt whose answer was lost", map[string]any{"kind": p.kind, "id": p.id(found)})
 			return found, true, nil
 		case attempt >= attempts:
 			return nil, false, &createLostError{what: p.what, err: err, attempts: attempt}
@@ -144,7 +144,7 @@ func (p createPlan[T]) run(ctx context.Context) (obj *T, adopted bool, err error
 			return nil, false, &createLostError{what: p.what, err: err, attempts: attempt, interrupted: true}
 		case <-time.After(createBackoff(attempt, err)):
 		}
-		tflog.Debug(ctx, "nothing was created; sending the creation again", map[string]any{"kind": p.kind, "attempt": attempt + 1})
+		tflog.Debug(ctx, "Nothing was created; sending the creation again", map[string]any{"kind": p.kind, "attempt": attempt + 1})
 	}
 }
 

@@ -3,6 +3,7 @@ package provider
 import (
 	"errors"
 	"fmt"
+	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -164,3 +165,6 @@ func plural(n int64, one, many string) string {
 	}
 	return many
 }
+
+// numericKeyRe is a MISP id as a user types it: decimal digits only.
+var numericKeyRe = regexp.MustCompile(`^[0-9]+$`)

@@ -474,6 +474,36 @@ func (u *mispUI) SetDefaultRole(id string) {
 	}
 }
 
+// SetServerSetting changes a boolean MISP server setting (e.g. "MISP.disable_user_login_change") and puts the
+// old value back when the test ends. Instance-wide: on a real MISP only a test that runs alone (newAccEnvDefaultRole
+// takes the exclusive lock) may call it.
+func (u *mispUI) SetServerSetting(name string, value bool) {
+	u.t.Helper()
+	if u.fake != nil {
+		if err := u.fake.SetServerSetting(name, value); err != nil {
+			u.fatalf("setting %s: %v", name, err)
+		}
+		return
+	}
+	path := "/servers/serverSettingsEdit/" + name
+	var before map[string]any
+	if err := u.rest(http.MethodGet, path, nil, &before); err != nil {
+		u.fatalf("reading %s: %v", name, err)
+	}
+	old, ok := before[name].(bool)
+	if !ok {
+		u.fatalf("reading %s: not a boolean setting: %v", name, before)
+	}
+	u.t.Cleanup(func() {
+		if err := u.rest(http.MethodPost, path, map[string]any{"value": old}, nil); err != nil {
+			u.t.Errorf("putting %s back to %v: %v", name, old, err)
+		}
+	})
+	if err := u.rest(http.MethodPost, path, map[string]any{"value": value}, nil); err != nil {
+		u.fatalf("setting %s: %v", name, err)
+	}
+}
+
 // withoutFields copies fields without the named keys.
 func withoutFields(fields map[string]any, drop []string) map[string]any {
 	out := make(map[string]any, len(fields))

@@ -140,10 +140,10 @@ func (d *organisationDataSource) Read(ctx context.Context, req datasource.ReadRe
 	switch {
 	case !cfg.ID.IsNull():
 		what = "id " + cfg.ID.ValueString()
-		o, err = fetchOrganisation(ctx, d.client, cfg.ID.ValueString())
+		o, err = readOrganisation(ctx, d.client, cfg.ID.ValueString())
 	case !cfg.UUID.IsNull():
 		what = "uuid " + strings.ToLower(cfg.UUID.ValueString())
-		o, err = fetchOrganisation(ctx, d.client, strings.ToLower(cfg.UUID.ValueString()))
+		o, err = readOrganisation(ctx, d.client, strings.ToLower(cfg.UUID.ValueString()))
 	default:
 		what = fmt.Sprintf("name %q", cfg.Name.ValueString())
 		o, err = findOrganisationByName(ctx, d.client, cfg.Name.ValueString())

@@ -4,9 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/google/uuid"
 	"regexp"
 	"strings"
+
+	"github.com/google/uuid"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -42,25 +43,6 @@ func NewOrganisationResource() resource.Resource {
 type organisationResource struct {
 	client *misp.Client
 	pd     *providerData // the key's role, for the plan-time permission check
-}
-
-// organisationModel is misp_organisation, and one organisation of the misp_organisation(s) data sources.
-type organisationModel struct {
-	ID                 types.String    `tfsdk:"id"`
-	UUID               uuidStringValue `tfsdk:"uuid"`
-	Name               types.String    `tfsdk:"name"`
-	Description        types.String    `tfsdk:"description"`
-	Type               types.String    `tfsdk:"type"`
-	Nationality        types.String    `tfsdk:"nationality"`
-	Sector             types.String    `tfsdk:"sector"`
-	Contacts           types.String    `tfsdk:"contacts"`
-	Local              types.Bool      `tfsdk:"local"`
-	RestrictedToDomain types.Set       `tfsdk:"restricted_to_domain"`
-	Landingpage        types.String    `tfsdk:"landingpage"`
-	CreatedBy          types.String    `tfsdk:"created_by"`
-	DateCreated        types.String    `tfsdk:"date_created"`
-	DateModified       types.String    `tfsdk:"date_modified"`
-	UserCount          types.Int64     `tfsdk:"user_count"`
 }
 
 // domainRe is one restricted_to_domain entry as MISP keeps it: MISP trims entries and drops empty ones, so
@@ -261,24 +243,10 @@ func (r *organisationResource) Create(ctx context.Context, req resource.CreateRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	in := misp.OrganisationInput{
-		Name:        stringPtr(plan.Name),
-		Description: stringPtr(plan.Description),
-		Type:        stringPtr(plan.Type),
-		Nationality: stringPtr(plan.Nationality),
-		Sector:      stringPtr(plan.Sector),
-		Contacts:    stringPtr(plan.Contacts),
-		UUID:        stringPtr(plan.UUID.StringValue),
-		Local:       boolPtr(plan.Local),
-		Landingpage: stringPtr(plan.Landingpage),
-	}
-	if !plan.RestrictedToDomain.IsNull() && !plan.RestrictedToDomain.IsUnknown() {
-		domains := []string{}
-		resp.Diagnostics.Append(plan.RestrictedToDomain.ElementsAs(ctx, &domains, false)...)
-		if resp.Diagnostics.HasError() {
-			return
-		}
-		in.RestrictedToDomain = &domains
+	in, diags := organisationCreateInput(ctx, &plan)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
 	}
 	tflog.Debug(ctx, "Creating MISP organisation", map[string]any{"name": plan.Name.ValueString()})
 	attempted := fmt.Sprintf("Creating organisation %q", plan.Name.ValueString())
@@ -352,7 +320,7 @@ func (r *organisationResource) Read(ctx context.Context, req resource.ReadReques
 	}
 	id := state.ID.ValueString()
 	tflog.Debug(ctx, "Reading MISP organisation", map[string]any{"id": id})
-	o, err := fetchOrganisation(ctx, r.client, id)
+	o, err := readOrganisation(ctx, r.client, id)
 	if errors.Is(err, misp.ErrNotFound) {
 		tflog.Warn(ctx, "MISP organisation gone, removing it from state", map[string]any{"id": id})
 		resp.Diagnostics.AddWarning("MISP organisation no longer exists",
@@ -386,38 +354,13 @@ func (r *organisationResource) Update(ctx context.Context, req resource.UpdateRe
 		addLandingpageError(&resp.Diagnostics, plan.Landingpage.ValueString(), state.Landingpage.ValueString())
 		return
 	}
-	var in misp.OrganisationInput
-	for _, f := range []struct {
-		plan, state types.String
-		dst         **string
-	}{
-		{plan.Name, state.Name, &in.Name},
-		{plan.Description, state.Description, &in.Description},
-		{plan.Type, state.Type, &in.Type},
-		{plan.Nationality, state.Nationality, &in.Nationality},
-		{plan.Sector, state.Sector, &in.Sector},
-		{plan.Contacts, state.Contacts, &in.Contacts},
-	} {
-		if changed(f.plan, f.state) {
-			*f.dst = stringPtr(f.plan)
-		}
+	in, diags := organisationUpdateInput(ctx, &plan, &state)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
 	}
-	if changed(plan.Local, state.Local) {
-		in.Local = boolPtr(plan.Local)
-	}
-	if changed(plan.RestrictedToDomain, state.RestrictedToDomain) {
-		domains := []string{}
-		resp.Diagnostics.Append(plan.RestrictedToDomain.ElementsAs(ctx, &domains, false)...)
-		if resp.Diagnostics.HasError() {
-			return
-		}
-		in.RestrictedToDomain = &domains
-	}
-	if !plan.UUID.IsNull() && !plan.UUID.IsUnknown() && !sameUUID(plan.UUID, state.UUID) {
-		if !r.uuidAvailable(ctx, &resp.Diagnostics, id, plan.UUID.ValueString()) {
-			return
-		}
-		in.UUID = stringPtr(plan.UUID.StringValue)
+	if in.UUID != nil && !r.uuidAvailable(ctx, &resp.Diagnostics, id, *in.UUID) {
+		return
 	}
 	if in != (misp.OrganisationInput{}) {
 		tflog.Debug(ctx, "Updating MISP organisation", map[string]any{"id": id})
@@ -428,7 +371,7 @@ func (r *organisationResource) Update(ctx context.Context, req resource.UpdateRe
 		}
 	}
 	// The edit answer lacks user_count and landingpage's index view: read the organisation back.
-	o, err := fetchOrganisation(ctx, r.client, id)
+	o, err := readOrganisation(ctx, r.client, id)
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "Error updating MISP organisation",
 			fmt.Sprintf("Reading organisation %s back after the update", id), err, nil)
@@ -496,7 +439,7 @@ func (r *organisationResource) Delete(ctx context.Context, req resource.DeleteRe
 }
 
 func (r *organisationResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	o, err := lookupOrganisationForImport(ctx, r.client, strings.TrimSpace(req.ID))
+	o, err := lookupOrganisation(ctx, r.client, strings.TrimSpace(req.ID))
 	if err != nil {
 		resp.Diagnostics.AddError("Error importing MISP organisation",
 			fmt.Sprintf("%s\n\nImport an organisation by its numeric id, its uuid, or its exact (case-sensitive) name, "+
@@ -504,115 +447,6 @@ func (r *organisationResource) ImportState(ctx context.Context, req resource.Imp
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), o.ID.String())...)
-}
-
-var numericKeyRe = regexp.MustCompile(`^[0-9]+$`)
-
-// lookupOrganisationForImport finds an organisation by id, uuid or name. A numeric key is an id first (as MISP's
-// own view reads it) and a name second.
-func lookupOrganisationForImport(ctx context.Context, c *misp.Client, key string) (*misp.Organisation, error) {
-	if key == "" {
-		return nil, errors.New("the import id is empty")
-	}
-	isID, isUUID := numericKeyRe.MatchString(key), mispUUIDRe.MatchString(key)
-	if isID || isUUID {
-		lookup := key
-		if isUUID {
-			lookup = strings.ToLower(key)
-		}
-		o, err := c.GetOrganisation(ctx, lookup)
-		if err == nil {
-			return o, nil
-		}
-		if !errors.Is(err, misp.ErrNotFound) {
-			return nil, fmt.Errorf("looking up organisation %q: %w", key, err)
-		}
-	}
-	o, err := findOrganisationByName(ctx, c, key)
-	if err == nil {
-		return o, nil
-	}
-	if !errors.Is(err, misp.ErrNotFound) {
-		return nil, fmt.Errorf("looking up organisation %q: %w", key, err)
-	}
-	switch {
-	case isID:
-		return nil, fmt.Errorf("no MISP organisation has id %s, and none is named %q", key, key)
-	case isUUID:
-		return nil, fmt.Errorf("no MISP organisation has uuid %s, and none is named %q", strings.ToLower(key), key)
-	}
-	return nil, fmt.Errorf("no MISP organisation is named %q (names are case-sensitive)", key)
-}
-
-// fetchOrganisation reads one organisation by id or uuid the way every Read does. By id it comes from the
-// client's cached index of every organisation (one request for all, landingpage included); by uuid, or when
-// MISP hides its index from the key, from MISP's view plus the index for landingpage, which the view omits
-// (§2.1.2).
-func fetchOrganisation(ctx context.Context, c *misp.Client, key string) (*misp.Organisation, error) {
-	if numericKeyRe.MatchString(key) {
-		// The client's cached index serves many organisations with one request, landingpage included.
-		o, err := c.CachedOrganisation(ctx, key)
-		if !errors.Is(err, misp.ErrPermissionDenied) {
-			return o, err
-		}
-		// MISP hides its organisation index from this key: read the organisation itself.
-	}
-	o, err := c.GetOrganisation(ctx, key)
-	if err != nil {
-		return nil, err
-	}
-	list, err := c.ListOrganisations(ctx, "all", o.UUID)
-	if err != nil {
-		return nil, fmt.Errorf("read landing page of organisation %s: %w", o.ID, err)
-	}
-	for i := range list {
-		if list[i].ID == o.ID {
-			o.Landingpage = list[i].Landingpage
-			break
-		}
-	}
-	return o, nil
-}
-
-// findOrganisationByName looks an organisation up by exact (case-sensitive) name through the index, which, unlike
-// the view, also finds names that look like ids or uuids. It returns an error matching misp.ErrNotFound on a miss.
-func findOrganisationByName(ctx context.Context, c *misp.Client, name string) (*misp.Organisation, error) {
-	list, err := c.ListOrganisations(ctx, "all", name)
-	if err != nil {
-		return nil, err
-	}
-	for i := range list {
-		if list[i].Name == name {
-			return &list[i], nil
-		}
-	}
-	return nil, fmt.Errorf("organisation named %q: %w", name, misp.ErrNotFound)
-}
-
-// organisationFromAPI maps MISP's organisation to the model. MISP's null and [] domains are both an empty set.
-func organisationFromAPI(ctx context.Context, o *misp.Organisation) (organisationModel, diag.Diagnostics) {
-	domains := []string(o.RestrictedToDomain)
-	if domains == nil {
-		domains = []string{}
-	}
-	set, diags := types.SetValueFrom(ctx, types.StringType, domains)
-	return organisationModel{
-		ID:                 types.StringValue(o.ID.String()),
-		UUID:               uuidValue(o.UUID),
-		Name:               types.StringValue(o.Name),
-		Description:        types.StringValue(o.Description),
-		Type:               types.StringValue(o.Type),
-		Nationality:        types.StringValue(o.Nationality),
-		Sector:             types.StringValue(o.Sector),
-		Contacts:           types.StringValue(o.Contacts),
-		Local:              types.BoolValue(bool(o.Local)),
-		RestrictedToDomain: set,
-		Landingpage:        types.StringValue(o.Landingpage),
-		CreatedBy:          types.StringValue(o.CreatedBy.String()),
-		DateCreated:        mispDatetimeToRFC3339(o.DateCreated),
-		DateModified:       mispDatetimeToRFC3339(o.DateModified),
-		UserCount:          types.Int64Value(int64(o.UserCount)),
-	}, diags
 }
 
 // ConfigValidators refuses text MISP cannot store (misp_text.go).

@@ -20,15 +20,6 @@ import (
 
 const orgAddr = "misp_organisation.test"
 
-// diagRe matches diagnostics text that Terraform may wrap across lines: each part literally (any run of spaces
-// matching any whitespace), the parts in order.
-func diagRe(parts ...string) *regexp.Regexp {
-	for i, p := range parts {
-		parts[i] = strings.Join(strings.Fields(regexp.QuoteMeta(p)), `\s+`)
-	}
-	return regexp.MustCompile(`(?s)` + strings.Join(parts, ".*"))
-}
-
 // captureStateAttr stores an attribute of a resource in the state (e.g. its id, for PreConfig functions).
 func captureStateAttr(addr, attr string, dst *string) resource.TestCheckFunc {
 	return resource.TestCheckResourceAttrWith(addr, attr, func(v string) error {

@@ -61,7 +61,7 @@ data "misp_organisation" "own" {
 }
 `
 	refused := func(cfg string, parts ...string) resource.TestStep {
-		return resource.TestStep{Config: cfg, PlanOnly: true, ExpectError: catErr(parts...)}
+		return resource.TestStep{Config: cfg, PlanOnly: true, ExpectError: diagRe(parts...)}
 	}
 	managed := org("managed") + role
 

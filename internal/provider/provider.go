@@ -3,6 +3,19 @@
 //
 // Section numbers such as §3.1.4 in this package refer to docs/development/misp-api.md, the project's
 // reference of MISP's behaviour.
+//
+// The functions that get one object from MISP share a vocabulary; each one's doc comment says whether it asks
+// MISP or may answer from the client's index cache (see the misp package: Get asks, Cached may answer from
+// the cache):
+//
+//   - read<Kind> (readUser, readUserFromIndex, readOrganisation, readRole): by id (an organisation also by
+//     uuid), the record as Read shows it; readUser asks MISP, the others may answer from the cache;
+//   - find<Kind>By<Field> (findUserByEmail, findOrganisationByName, findRoleByName): by an exact value of one
+//     field, through MISP's index;
+//   - lookup<Kind> (lookupOrganisation, lookupRole): by any key a user may type, such as an import id: an id
+//     or uuid first, a name second.
+//
+// A missing object is an error matching misp.ErrNotFound (findUserByEmail: errUserEmailNotFound).
 package provider
 
 import (

@@ -102,7 +102,7 @@ func (d *roleDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 	)
 	if !cfg.ID.IsNull() {
 		what = "id " + cfg.ID.ValueString()
-		role, err = fetchRole(ctx, d.client, cfg.ID.ValueString())
+		role, err = readRole(ctx, d.client, cfg.ID.ValueString())
 	} else {
 		what = fmt.Sprintf("name %q", cfg.Name.ValueString())
 		role, err = findRoleByName(ctx, d.client, cfg.Name.ValueString())

@@ -240,3 +240,68 @@ func roleFromAPI(r *misp.Role) roleModel {
 	}
 	return m
 }
+
+// roleCreateInput is what Create sends: every configured attribute and flag (null ones are left out, so MISP
+// applies its defaults; the flags that follow permission are never sent).
+func roleCreateInput(plan *roleModel) misp.RoleInput {
+	in := misp.RoleInput{
+		Name:                  stringPtr(plan.Name),
+		MemoryLimit:           stringPtr(plan.MemoryLimit),
+		MaxExecutionTime:      int64Ptr(plan.MaxExecutionTime),
+		RestrictedToSiteAdmin: boolPtr(plan.RestrictedToSiteAdmin),
+		EnforceRateLimit:      boolPtr(plan.EnforceRateLimit),
+		RateLimitCount:        int64Ptr(plan.RateLimitCount),
+	}
+	if n, ok := permissionNumber(plan.Permission.ValueString()); ok && !plan.Permission.IsUnknown() {
+		in.Permission = &n
+	}
+	for _, f := range roleFlags {
+		if !f.derived {
+			*f.input(&in) = boolPtr(*f.model(plan))
+		}
+	}
+	return in
+}
+
+// roleUpdateInput is what Update sends: the attributes and flags whose planned value differs from the state,
+// plus permission and rate_limit_count always. MISP resets the data-access level to read-only on every edit
+// without "permission" (§3.1.4), so it is always sent: the planned level, or the current one when the
+// configuration leaves it out; Role::beforeSave likewise turns an absent rate_limit_count into 0. level is the
+// level sent; ok is false when neither plan nor state holds a known one.
+func roleUpdateInput(plan, state *roleModel) (in misp.RoleInput, level string, ok bool) {
+	if changed(plan.Name, state.Name) {
+		in.Name = stringPtr(plan.Name)
+	}
+	if changed(plan.MemoryLimit, state.MemoryLimit) {
+		in.MemoryLimit = stringPtr(plan.MemoryLimit)
+	}
+	if changed(plan.MaxExecutionTime, state.MaxExecutionTime) {
+		in.MaxExecutionTime = int64Ptr(plan.MaxExecutionTime)
+	}
+	if changed(plan.RestrictedToSiteAdmin, state.RestrictedToSiteAdmin) {
+		in.RestrictedToSiteAdmin = boolPtr(plan.RestrictedToSiteAdmin)
+	}
+	if changed(plan.EnforceRateLimit, state.EnforceRateLimit) {
+		in.EnforceRateLimit = boolPtr(plan.EnforceRateLimit)
+	}
+	for _, f := range roleFlags {
+		if !f.derived && changed(*f.model(plan), *f.model(state)) {
+			*f.input(&in) = boolPtr(*f.model(plan))
+		}
+	}
+	lv := plan.Permission
+	if !known(lv) {
+		lv = state.Permission
+	}
+	n, ok := permissionNumber(lv.ValueString())
+	if !ok {
+		return in, lv.ValueString(), false
+	}
+	in.Permission = &n
+	count := plan.RateLimitCount
+	if !known(count) {
+		count = state.RateLimitCount
+	}
+	in.RateLimitCount = int64Ptr(count)
+	return in, lv.ValueString(), true
+}

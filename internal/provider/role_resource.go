@@ -193,22 +193,7 @@ func (r *roleResource) Create(ctx context.Context, req resource.CreateRequest, r
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	in := misp.RoleInput{
-		Name:                  stringPtr(plan.Name),
-		MemoryLimit:           stringPtr(plan.MemoryLimit),
-		MaxExecutionTime:      int64Ptr(plan.MaxExecutionTime),
-		RestrictedToSiteAdmin: boolPtr(plan.RestrictedToSiteAdmin),
-		EnforceRateLimit:      boolPtr(plan.EnforceRateLimit),
-		RateLimitCount:        int64Ptr(plan.RateLimitCount),
-	}
-	if n, ok := permissionNumber(plan.Permission.ValueString()); ok && !plan.Permission.IsUnknown() {
-		in.Permission = &n
-	}
-	for _, f := range roleFlags {
-		if !f.derived {
-			*f.input(&in) = boolPtr(*f.model(&plan))
-		}
-	}
+	in := roleCreateInput(&plan)
 	tflog.Debug(ctx, "Creating MISP role", map[string]any{"name": plan.Name.ValueString()})
 	attempted := fmt.Sprintf("Creating role %q", plan.Name.ValueString())
 	role, _, err := r.createPlan(ctx, in).run(ctx)
@@ -260,21 +245,6 @@ func (r *roleResource) createPlan(ctx context.Context, in misp.RoleInput) create
 	}
 }
 
-// rolesNamed lists the roles with exactly this name (MISP's name filter is a LIKE pattern).
-func rolesNamed(ctx context.Context, c *misp.Client, name string) ([]misp.Role, error) {
-	roles, err := c.ListRoles(ctx, name)
-	if err != nil {
-		return nil, err
-	}
-	var out []misp.Role
-	for _, role := range roles {
-		if role.Name == name {
-			out = append(out, role)
-		}
-	}
-	return out, nil
-}
-
 func (r *roleResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state roleModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -283,7 +253,7 @@ func (r *roleResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 	}
 	id := state.ID.ValueString()
 	tflog.Debug(ctx, "Reading MISP role", map[string]any{"id": id})
-	role, err := fetchRole(ctx, r.client, id)
+	role, err := readRole(ctx, r.client, id)
 	if errors.Is(err, misp.ErrNotFound) {
 		tflog.Warn(ctx, "MISP role gone, removing it from state", map[string]any{"id": id})
 		resp.Diagnostics.AddWarning("MISP role no longer exists",
@@ -308,55 +278,20 @@ func (r *roleResource) Update(ctx context.Context, req resource.UpdateRequest, r
 		return
 	}
 	id := state.ID.ValueString()
-	var in misp.RoleInput
-	if changed(plan.Name, state.Name) {
-		in.Name = stringPtr(plan.Name)
-	}
-	if changed(plan.MemoryLimit, state.MemoryLimit) {
-		in.MemoryLimit = stringPtr(plan.MemoryLimit)
-	}
-	if changed(plan.MaxExecutionTime, state.MaxExecutionTime) {
-		in.MaxExecutionTime = int64Ptr(plan.MaxExecutionTime)
-	}
-	if changed(plan.RestrictedToSiteAdmin, state.RestrictedToSiteAdmin) {
-		in.RestrictedToSiteAdmin = boolPtr(plan.RestrictedToSiteAdmin)
-	}
-	if changed(plan.EnforceRateLimit, state.EnforceRateLimit) {
-		in.EnforceRateLimit = boolPtr(plan.EnforceRateLimit)
-	}
-	for _, f := range roleFlags {
-		if !f.derived && changed(*f.model(&plan), *f.model(&state)) {
-			*f.input(&in) = boolPtr(*f.model(&plan))
-		}
-	}
-	// MISP resets the data-access level to read-only on every edit without "permission" (§3.1.4), so
-	// it is always sent: the planned level, or the current one when the configuration leaves it out. The same goes
-	// for rate_limit_count below.
-	level := plan.Permission
-	if level.IsNull() || level.IsUnknown() {
-		level = state.Permission
-	}
-	n, ok := permissionNumber(level.ValueString())
+	in, level, ok := roleUpdateInput(&plan, &state)
 	if !ok {
 		resp.Diagnostics.AddAttributeError(path.Root("permission"), "Error updating MISP role",
-			fmt.Sprintf("Role %s has no known data-access level to keep (%q). Set permission in the configuration.", id, level.ValueString()))
+			fmt.Sprintf("Role %s has no known data-access level to keep (%q). Set permission in the configuration.", id, level))
 		return
 	}
-	in.Permission = &n
-	// Role::beforeSave also turns an absent rate_limit_count into 0 on every edit, so it is always sent too.
-	count := plan.RateLimitCount
-	if count.IsNull() || count.IsUnknown() {
-		count = state.RateLimitCount
-	}
-	in.RateLimitCount = int64Ptr(count)
-	tflog.Debug(ctx, "Updating MISP role", map[string]any{"id": id, "permission": level.ValueString()})
+	tflog.Debug(ctx, "Updating MISP role", map[string]any{"id": id, "permission": level})
 	if _, err := r.client.EditRole(ctx, id, in); err != nil {
 		addAPIError(&resp.Diagnostics, "Error updating MISP role",
 			fmt.Sprintf("Updating role %q (id %s)", state.Name.ValueString(), id), err, roleErrorFields)
 		return
 	}
 	// Read back through the index: the edit answer lacks "default".
-	role, err := fetchRole(ctx, r.client, id)
+	role, err := readRole(ctx, r.client, id)
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "Error updating MISP role", fmt.Sprintf("Reading role %s back after the update", id), err, nil)
 		return
@@ -419,68 +354,6 @@ func (r *roleResource) ImportState(ctx context.Context, req resource.ImportState
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), role.ID.String())...)
-}
-
-// fetchRole reads one role the way every Read does: from MISP's roles index, the only answer that carries the
-// "default" flag (§3.1.1). A missing role is an error matching misp.ErrNotFound.
-func fetchRole(ctx context.Context, c *misp.Client, id string) (*misp.Role, error) {
-	// The client's cached index serves many roles with one request (and only it carries "default").
-	r, err := c.CachedRole(ctx, id)
-	if err != nil {
-		return nil, fmt.Errorf("role %s: %w", id, err)
-	}
-	return r, nil
-}
-
-// findRoleByName finds a role by exact (case-sensitive) name; a miss matches misp.ErrNotFound.
-func findRoleByName(ctx context.Context, c *misp.Client, name string) (*misp.Role, error) {
-	roles, err := c.ListRoles(ctx, name)
-	if err != nil {
-		return nil, err
-	}
-	var found []misp.Role
-	for _, role := range roles {
-		if role.Name == name {
-			found = append(found, role)
-		}
-	}
-	switch len(found) {
-	case 0:
-		return nil, fmt.Errorf("role named %q: %w", name, misp.ErrNotFound)
-	case 1:
-		return &found[0], nil
-	}
-	ids := make([]string, len(found))
-	for i, role := range found {
-		ids[i] = role.ID.String()
-	}
-	return nil, fmt.Errorf("%d roles are named %q (ids %s); use the id", len(found), name, strings.Join(ids, ", "))
-}
-
-// lookupRole finds a role by id or name. A numeric key is an id first and a name second.
-func lookupRole(ctx context.Context, c *misp.Client, key string) (*misp.Role, error) {
-	if key == "" {
-		return nil, errors.New("the import id is empty")
-	}
-	if numericKeyRe.MatchString(key) {
-		role, err := fetchRole(ctx, c, key)
-		if err == nil {
-			return role, nil
-		}
-		if !errors.Is(err, misp.ErrNotFound) {
-			return nil, fmt.Errorf("looking up role %q: %w", key, err)
-		}
-	}
-	role, err := findRoleByName(ctx, c, key)
-	switch {
-	case err == nil:
-		return role, nil
-	case !errors.Is(err, misp.ErrNotFound):
-		return nil, fmt.Errorf("looking up role %q: %w", key, err)
-	case numericKeyRe.MatchString(key):
-		return nil, fmt.Errorf("no MISP role has id %s, and none is named %q", key, key)
-	}
-	return nil, fmt.Errorf("no MISP role is named %q (names are case-sensitive)", key)
 }
 
 // parseMaxExecutionTime reads MISP's max_execution_time column ("" or null when unset).

@@ -49,7 +49,7 @@ func TestAccUser_createRetriedWhenNothingCreated(t *testing.T) {
 			{
 				PreConfig:   fault(fakemisp.FaultError, 502, 4),
 				Config:      cfg("down"),
-				ExpectError: userErrRe("Error creating MISP user", "Nothing was created in MISP (looked up after each of 4 attempts)"),
+				ExpectError: diagRe("Error creating MISP user", "Nothing was created in MISP (looked up after each of 4 attempts)"),
 			},
 			{
 				PreConfig: func() {

@@ -24,15 +24,6 @@ import (
 
 const userAddr = "misp_user.test"
 
-// userErrRe matches diagnostic text that Terraform wraps across lines: the parts in order, any run of
-// spaces in them matching any whitespace.
-func userErrRe(parts ...string) *regexp.Regexp {
-	for i, p := range parts {
-		parts[i] = strings.Join(strings.Fields(regexp.QuoteMeta(p)), `\s+`)
-	}
-	return regexp.MustCompile(`(?s)` + strings.Join(parts, ".*"))
-}
-
 // userCheck asserts on a user as MISP stores it.
 func userCheck(ui *mispUI, id *string, check func(u map[string]any) error) resource.TestCheckFunc {
 	return objectCheck(ui, "user", (*mispUI).User, id, check)
@@ -485,12 +476,12 @@ resource "misp_user" "test" {
 }
 `, email)),
 				PlanOnly:    true,
-				ExpectError: userErrRe("Conflicting user attributes", "password_wo"),
+				ExpectError: diagRe("Conflicting user attributes", "password_wo"),
 			},
 			{
 				Config:      cfg("short1A", 1, 0, 0),
 				PlanOnly:    true,
-				ExpectError: userErrRe("Password does not meet MISP's password policy", "7 characters long"),
+				ExpectError: diagRe("Password does not meet MISP's password policy", "7 characters long"),
 			},
 			{
 				Config: cfg("First-Passw0rd!", 1, 0, 0),
@@ -587,7 +578,7 @@ resource "misp_user" "tainted" {
 					proxy.Set(fakemisp.Fault{Pattern: "POST /admin/users/edit/{id}", Kind: fakemisp.FaultError, Status: 500, Count: 1})
 				},
 				Config:      taintCfg,
-				ExpectError: userErrRe("Error creating MISP user", "was created; setting notification_*"),
+				ExpectError: diagRe("Error creating MISP user", "was created; setting notification_*"),
 				Check:       one(tainted),
 			},
 			{
@@ -626,12 +617,12 @@ resource "misp_user" "test" {
 			{
 				Config:      cfg(`  org_id = "1"`),
 				PlanOnly:    true,
-				ExpectError: userErrRe("Organisation not allowed for this API key", "org admin of organisation "+orgB),
+				ExpectError: diagRe("Organisation not allowed for this API key", "org admin of organisation "+orgB),
 			},
 			{
 				Config:      cfg(`  role_id = "1"`),
 				PlanOnly:    true,
-				ExpectError: userErrRe("Role not allowed for this API key", "site admin"),
+				ExpectError: diagRe("Role not allowed for this API key", "site admin"),
 			},
 			{
 				Config: cfg(`  role_id = "3"`),
@@ -646,7 +637,7 @@ resource "misp_user" "test" {
 			{
 				Config:      cfg(`  role_id = "5"`),
 				PlanOnly:    true,
-				ExpectError: userErrRe("Role not allowed for this API key", "sync"),
+				ExpectError: diagRe("Role not allowed for this API key", "sync"),
 			},
 			{
 				// Without the plan-time role lookup (it fails here), MISP's 500 at apply is explained, not raw.
@@ -654,7 +645,7 @@ resource "misp_user" "test" {
 					proxy.Set(fakemisp.Fault{Pattern: "GET /roles/view/{id}", Kind: fakemisp.FaultError, Status: 500})
 				},
 				Config:      cfg(`  role_id = "5"`),
-				ExpectError: userErrRe("Error updating MISP user", "belongs to an org admin", "sync or regexp permissions"),
+				ExpectError: diagRe("Error updating MISP user", "belongs to an org admin", "sync or regexp permissions"),
 			},
 			{
 				// Org admins may create further org admins.
@@ -690,59 +681,59 @@ func TestAccUser_badInput(t *testing.T) {
 			{
 				Config:      env.Config(user(`  email = "not an e-mail"`)),
 				PlanOnly:    true,
-				ExpectError: userErrRe(`Attribute email must be an e-mail address that MISP accepts`),
+				ExpectError: diagRe(`Attribute email must be an e-mail address that MISP accepts`),
 			},
 			{
 				Config:      env.Config(user(fmt.Sprintf(`  email = %q`, strings.ToLower(taken)))),
-				ExpectError: userErrRe("Error creating MISP user", "MISP rejected email: An account with this email address already exists."),
+				ExpectError: diagRe("Error creating MISP user", "MISP rejected email: An account with this email address already exists."),
 			},
 			{
 				Config:      env.Config(user(fmt.Sprintf("  email = %q\n  org_id = \"999\"", fresh))),
-				ExpectError: userErrRe("No such MISP organisation", "MISP has no organisation with id 999"),
+				ExpectError: diagRe("No such MISP organisation", "MISP has no organisation with id 999"),
 			},
 			{
 				Config:      env.Config(user(fmt.Sprintf("  email = %q\n  role_id = \"999\"", fresh))),
-				ExpectError: userErrRe("No such MISP role", "MISP has no role with id 999", "without API access"),
+				ExpectError: diagRe("No such MISP role", "MISP has no role with id 999", "without API access"),
 			},
 			{
 				Config:      env.Config(user(fmt.Sprintf("  email = %q\n  role_id = \"3\"\n  server_id = \"2\"", fresh))),
 				PlanOnly:    true,
-				ExpectError: userErrRe("server_id needs a sync role", "role 3 (User)"),
+				ExpectError: diagRe("server_id needs a sync role", "role 3 (User)"),
 			},
 			{
 				Config:      env.Config(user(fmt.Sprintf("  email = %q\n  password_wo = \"password1234\"\n  password_wo_version = 1", fresh))),
 				PlanOnly:    true,
-				ExpectError: userErrRe("Password does not meet MISP's password policy", "lacks", "an upper-case letter"),
+				ExpectError: diagRe("Password does not meet MISP's password policy", "lacks", "an upper-case letter"),
 			},
 			{
 				Config:      env.Config(user(fmt.Sprintf("  email = %q\n  password_wo_version = 1", fresh))),
 				PlanOnly:    true,
-				ExpectError: userErrRe(`Attribute "password_wo" must be specified when "password_wo_version" is specified`),
+				ExpectError: diagRe(`Attribute "password_wo" must be specified when "password_wo_version" is specified`),
 			},
 			{
 				Config:      env.Config(user(fmt.Sprintf("  email = %q\n  expiration = \"next tuesday\"", fresh))),
 				PlanOnly:    true,
-				ExpectError: userErrRe("Invalid timestamp", "is not an RFC 3339 timestamp"),
+				ExpectError: diagRe("Invalid timestamp", "is not an RFC 3339 timestamp"),
 			},
 			{
 				// A normal user's key cannot manage users: refused at plan time (TestAccPermissions_plainUserKey).
 				Config:      env.ProviderBlockWithKey(plainKey) + user(fmt.Sprintf(`  email = %q`, fresh)),
 				PlanOnly:    true,
-				ExpectError: userErrRe("The provider's API key may not change MISP users", "neither a site admin nor an org admin"),
+				ExpectError: diagRe("The provider's API key may not change MISP users", "neither a site admin nor an org admin"),
 			},
 			{
 				Config:        env.Config(`resource "misp_user" "test" { email = "x@example.org" }`),
 				ResourceName:  userAddr,
 				ImportState:   true,
 				ImportStateId: "somebody",
-				ExpectError:   userErrRe("Unsupported import id", "numeric MISP user id", "e-mail address"),
+				ExpectError:   diagRe("Unsupported import id", "numeric MISP user id", "e-mail address"),
 			},
 			{
 				Config:        env.Config(`resource "misp_user" "test" { email = "x@example.org" }`),
 				ResourceName:  userAddr,
 				ImportState:   true,
 				ImportStateId: "nobody@example.org",
-				ExpectError:   userErrRe("No MISP user has the e-mail address", "nobody@example.org"),
+				ExpectError:   diagRe("No MISP user has the e-mail address", "nobody@example.org"),
 			},
 		},
 	})

@@ -92,18 +92,18 @@ output "acme_csv" {
 		Steps: []resource.TestStep{
 			{
 				Config:      env.Config(`data "misp_user" "x" { email = "nobody@example.org" }`),
-				ExpectError: userErrRe("MISP user not found", "nobody@example.org"),
+				ExpectError: diagRe("MISP user not found", "nobody@example.org"),
 			},
 			{
 				Config:      env.Config(`data "misp_user" "x" { id = "4242" }`),
-				ExpectError: userErrRe("MISP user not found", "id 4242"),
+				ExpectError: diagRe("MISP user not found", "id 4242"),
 			},
 			{
 				Config: env.Config(`data "misp_user" "x" {
   id    = "1"
   email = "admin@admin.test"
 }`),
-				ExpectError: userErrRe("Invalid Attribute Combination"),
+				ExpectError: diagRe("Invalid Attribute Combination"),
 			},
 			{
 				Config: cfg,

@@ -38,17 +38,3 @@ func (c *Client) GetVersion(ctx context.Context) (*Version, error) {
 	}
 	return &v, nil
 }
-
-// ViewMe reads the caller's own user, role, organisation and settings
-// (GET /users/view/me).
-func (c *Client) ViewMe(ctx context.Context) (*UserView, error) {
-	data, err := c.do(ctx, request{method: http.MethodGet, path: "/users/view/me"})
-	if err != nil {
-		return nil, fmt.Errorf("read own user: %w", err)
-	}
-	v, err := c.decodeUserView(data)
-	if err != nil {
-		return nil, fmt.Errorf("read own user: %w", err)
-	}
-	return v, nil
-}
