@@ -12,21 +12,72 @@ import (
 // (docs/development/misp-api.md §10). The emulator has no remote servers: server 0 (this instance) is the only one
 // a server entry can name, so addServer and removeServer always answer "Invalid Server.".
 
-// sgRow is a row of sharing_groups.
-type sgRow struct {
-	ID               int64  `json:"id"`
-	Name             string `json:"name"`
-	Releasability    string `json:"releasability"`
-	Description      string `json:"description"`
-	UUID             string `json:"uuid"`
-	OrganisationUUID string `json:"organisation_uuid"`
-	OrgID            int64  `json:"org_id"`
-	SyncUserID       int64  `json:"sync_user_id"`
-	Active           bool   `json:"active"`
-	Created          string `json:"created"`
-	Modified         string `json:"modified"`
-	Local            bool   `json:"local"`
-	Roaming          bool   `json:"roaming"`
+// sgTable is sharing_groups; its rows live in state.sharingGroups and are a kind of the kind table (sgKind).
+var sgTable = newTable([]column{
+	{"id", kInt, false, nil},
+	{"name", kString, false, ""},
+	{"releasability", kString, false, ""},
+	{"description", kString, false, ""},
+	{"uuid", kString, false, ""},
+	{"organisation_uuid", kString, false, ""},
+	{"org_id", kInt, false, int64(0)},
+	{"sync_user_id", kInt, false, int64(0)},
+	{"active", kBool, false, false},
+	{"created", kDatetime, false, nil},
+	{"modified", kDatetime, false, nil},
+	{"local", kBool, false, false},
+	{"roaming", kBool, false, false},
+})
+
+// sgKind is the sharing groups in the kind table (kinds.go): the Go API and the control API
+// (/_mispfake/sharing_groups) create, change, delete and list them like users, organisations and roles.
+var sgKind = &kind{
+	plural: "sharing_groups", noun: "sharing group", table: sgTable,
+	rows:   func(st *state) map[int64]row { return st.sharingGroups },
+	nextID: func(st *state) *int64 { return &st.nextSharingGroup },
+	create: func(s *Server, g row, f map[string]any) (map[string]any, error) {
+		dt := s.now().UTC().Format(datetimeLayout)
+		g["uuid"], g["created"], g["modified"], g["active"], g["org_id"], g["sync_user_id"] = randUUID(s.rng), dt, dt, true, int64(1), int64(1)
+		if o := s.st.orgs[1]; o != nil {
+			g["organisation_uuid"] = o.str("uuid")
+		}
+		if err := s.applySGFields(g, f); err != nil {
+			return nil, err
+		}
+		if !g.bool("roaming") {
+			s.sg().addServer(g.id(), 0, false) // as MISP's add does
+		}
+		return nil, nil
+	},
+	update:  (*Server).applySGFields,
+	deleted: func(s *Server, g row) { s.sg().dropGroup(g.id()) },
+	view:    func(s *Server, g row) map[string]any { m, _ := toPlain(sgFields(g)).(map[string]any); return m },
+}
+
+// applySGFields writes natural-valued fields into a group (the Go API's create and update, "as in the UI", which
+// unlike the API can change active too).
+func (s *Server) applySGFields(g row, f map[string]any) error {
+	for k, v := range f {
+		c, ok := sgTable.col(k)
+		if !ok || k == "id" {
+			return fmt.Errorf("sharing group field %q: no such column", k)
+		}
+		stored, err := c.store(v)
+		if err != nil {
+			return fmt.Errorf("sharing group field %q: %w", k, err)
+		}
+		g[k] = stored
+	}
+	if phpEmpty(g["name"]) {
+		return errors.New("sharing group: name must not be empty")
+	}
+	if s.sgNameTaken(g.str("name"), g.id()) {
+		return fmt.Errorf("sharing group name %q is taken", g.str("name"))
+	}
+	if _, ok := f["modified"]; !ok {
+		g["modified"] = s.now().UTC().Format(datetimeLayout)
+	}
+	return nil
 }
 
 // sgOrgRow is a row of sharing_group_orgs.
@@ -45,19 +96,31 @@ type sgServerRow struct {
 	AllOrgs  bool  `json:"all_orgs"`
 }
 
-// sgStore is the sharing-group tables; it is part of state (and of its snapshot).
+// sgStore is the membership tables (sharing_group_orgs, sharing_group_servers); it is part of state (and of its
+// snapshot).
 type sgStore struct {
-	Groups     map[int64]*sgRow       `json:"groups"`
 	Orgs       map[int64]*sgOrgRow    `json:"organisations"`
 	Servers    map[int64]*sgServerRow `json:"servers"`
-	NextGroup  int64                  `json:"next_group_id"`
 	NextOrg    int64                  `json:"next_organisation_id"`
 	NextServer int64                  `json:"next_server_id"`
 }
 
 func newSGStore() *sgStore {
-	return &sgStore{Groups: map[int64]*sgRow{}, Orgs: map[int64]*sgOrgRow{}, Servers: map[int64]*sgServerRow{},
-		NextGroup: 1, NextOrg: 1, NextServer: 1}
+	return &sgStore{Orgs: map[int64]*sgOrgRow{}, Servers: map[int64]*sgServerRow{}, NextOrg: 1, NextServer: 1}
+}
+
+// dropGroup removes a deleted group's memberships and server entries (MISP's dependent associations).
+func (st *sgStore) dropGroup(sgID int64) {
+	for k, m := range st.Orgs {
+		if m.SGID == sgID {
+			delete(st.Orgs, k)
+		}
+	}
+	for k, sv := range st.Servers {
+		if sv.SGID == sgID {
+			delete(st.Servers, k)
+		}
+	}
 }
 
 // sg returns the sharing-group tables. Callers hold s.mu.
@@ -102,11 +165,11 @@ func (st *sgStore) addServer(sgID, serverID int64, allOrgs bool) {
 	st.NextServer++
 }
 
-// find is SharingGroup's lookup by id or (Validation::uuid) uuid.
-func (st *sgStore) find(key string) *sgRow {
+// sgFind is SharingGroup's lookup by id or (Validation::uuid) uuid.
+func (s *Server) sgFind(key string) row {
 	if uuidRe.MatchString(key) {
-		for _, id := range sortedKeys(st.Groups) {
-			if g := st.Groups[id]; strings.EqualFold(g.UUID, key) {
+		for _, id := range sortedIDs(s.st.sharingGroups) {
+			if g := s.st.sharingGroups[id]; strings.EqualFold(g.str("uuid"), key) {
 				return g
 			}
 		}
@@ -115,13 +178,13 @@ func (st *sgStore) find(key string) *sgRow {
 	if !isNumericString(key) {
 		return nil
 	}
-	return st.Groups[leadingInt(key)]
+	return s.st.sharingGroups[leadingInt(key)]
 }
 
-// nameTaken is the isUnique rule on name (MySQL's case-insensitive collation).
-func (st *sgStore) nameTaken(name string, except int64) bool {
-	for id, g := range st.Groups {
-		if id != except && ciEqual(strings.TrimRight(g.Name, " "), strings.TrimRight(name, " ")) {
+// sgNameTaken is the isUnique rule on name (MySQL's case-insensitive collation).
+func (s *Server) sgNameTaken(name string, except int64) bool {
+	for id, g := range s.st.sharingGroups {
+		if id != except && ciEqual(strings.TrimRight(g.str("name"), " "), strings.TrimRight(name, " ")) {
 			return true
 		}
 	}
@@ -139,16 +202,16 @@ func (s *Server) dropOrgMemberships(orgID int64) {
 }
 
 // sgAuthorised is SharingGroup::checkIfAuthorised: may the caller see the group?
-func (s *Server) sgAuthorised(c *caller, g *sgRow) bool {
-	if c.siteAdmin() || c.orgID() == g.OrgID {
+func (s *Server) sgAuthorised(c *caller, g row) bool {
+	if c.siteAdmin() || c.orgID() == g.int("org_id") {
 		return true
 	}
-	for _, sv := range s.sg().serversOf(g.ID) {
+	for _, sv := range s.sg().serversOf(g.id()) {
 		if sv.ServerID == 0 && sv.AllOrgs {
 			return true
 		}
 	}
-	for _, o := range s.sg().orgsOf(g.ID) {
+	for _, o := range s.sg().orgsOf(g.id()) {
 		if o.OrgID == c.orgID() {
 			return true
 		}
@@ -157,16 +220,16 @@ func (s *Server) sgAuthorised(c *caller, g *sgRow) bool {
 }
 
 // sgListed is SharingGroup::authorizedIds, which the index uses: unlike the view it does not count ownership.
-func (s *Server) sgListed(c *caller, g *sgRow) bool {
+func (s *Server) sgListed(c *caller, g row) bool {
 	if c.siteAdmin() {
 		return true
 	}
-	for _, sv := range s.sg().serversOf(g.ID) {
+	for _, sv := range s.sg().serversOf(g.id()) {
 		if sv.ServerID == 0 && sv.AllOrgs {
 			return true
 		}
 	}
-	for _, o := range s.sg().orgsOf(g.ID) {
+	for _, o := range s.sg().orgsOf(g.id()) {
 		if o.OrgID == c.orgID() {
 			return true
 		}
@@ -175,17 +238,17 @@ func (s *Server) sgListed(c *caller, g *sgRow) bool {
 }
 
 // sgMayExtend is SharingGroup::checkIfAuthorisedExtend.
-func (s *Server) sgMayExtend(c *caller, g *sgRow) bool {
+func (s *Server) sgMayExtend(c *caller, g row) bool {
 	if c.siteAdmin() {
 		return true
 	}
 	if !c.perm("perm_sharing_group") {
 		return false
 	}
-	if g.OrgID == c.orgID() {
+	if g.int("org_id") == c.orgID() {
 		return true
 	}
-	for _, o := range s.sg().orgsOf(g.ID) {
+	for _, o := range s.sg().orgsOf(g.id()) {
 		if o.OrgID == c.orgID() && o.Extend {
 			return true
 		}
@@ -205,18 +268,18 @@ func (s *Server) sgOrgRef(id int64, withLocal bool) obj {
 	return ref
 }
 
-func (g *sgRow) fields() obj {
-	return obj{{"id", itoa(g.ID)}, {"name", g.Name}, {"releasability", g.Releasability}, {"description", g.Description},
-		{"uuid", g.UUID}, {"organisation_uuid", g.OrganisationUUID}, {"org_id", itoa(g.OrgID)},
-		{"sync_user_id", itoa(g.SyncUserID)}, {"active", g.Active}, {"created", g.Created}, {"modified", g.Modified},
-		{"local", g.Local}, {"roaming", g.Roaming}}
+func sgFields(g row) obj {
+	return obj{{"id", itoa(g.id())}, {"name", g.str("name")}, {"releasability", g.str("releasability")}, {"description", g.str("description")},
+		{"uuid", g.str("uuid")}, {"organisation_uuid", g.str("organisation_uuid")}, {"org_id", itoa(g.int("org_id"))},
+		{"sync_user_id", itoa(g.int("sync_user_id"))}, {"active", g.bool("active")}, {"created", g.str("created")}, {"modified", g.str("modified")},
+		{"local", g.bool("local")}, {"roaming", g.bool("roaming")}}
 }
 
 // sgSimplified is fetchAllAuthorised(..., 'simplified'), the answer of add and edit: server entries carry no
 // Server for server 0, and an organisation MISP does not know has no Organisation.
-func (s *Server) sgSimplified(g *sgRow) obj {
+func (s *Server) sgSimplified(g row) obj {
 	orgs := []any{}
-	for _, o := range s.sg().orgsOf(g.ID) {
+	for _, o := range s.sg().orgsOf(g.id()) {
 		e := obj{{"id", itoa(o.ID)}, {"sharing_group_id", itoa(o.SGID)}, {"org_id", itoa(o.OrgID)}, {"extend", o.Extend}}
 		if ref := s.sgOrgRef(o.OrgID, false); ref != nil {
 			e = append(e, kv{"Organisation", ref})
@@ -224,12 +287,12 @@ func (s *Server) sgSimplified(g *sgRow) obj {
 		orgs = append(orgs, e)
 	}
 	servers := []any{}
-	for _, sv := range s.sg().serversOf(g.ID) {
+	for _, sv := range s.sg().serversOf(g.id()) {
 		servers = append(servers, obj{{"id", itoa(sv.ID)}, {"sharing_group_id", itoa(sv.SGID)},
 			{"server_id", itoa(sv.ServerID)}, {"all_orgs", sv.AllOrgs}})
 	}
-	out := obj{{"SharingGroup", g.fields()}, {"SharingGroupOrg", orgs}, {"SharingGroupServer", servers}}
-	if ref := s.sgOrgRef(g.OrgID, false); ref != nil {
+	out := obj{{"SharingGroup", sgFields(g)}, {"SharingGroupOrg", orgs}, {"SharingGroupServer", servers}}
+	if ref := s.sgOrgRef(g.int("org_id"), false); ref != nil {
 		out = append(out, kv{"Organisation", ref})
 	}
 	return out
@@ -238,7 +301,7 @@ func (s *Server) sgSimplified(g *sgRow) obj {
 // sgsView is SharingGroupsController::view, HEAD included.
 func (s *Server) sgsView(c *reqCtx) *response {
 	id, _ := c.firstArg()
-	g := s.sg().find(id)
+	g := s.sgFind(id)
 	ok := g != nil && s.sgAuthorised(c.caller, g)
 	if c.r.Method == http.MethodHead {
 		if ok {
@@ -249,9 +312,9 @@ func (s *Server) sgsView(c *reqCtx) *response {
 	if !ok {
 		return exception(c.r, http.StatusMethodNotAllowed, "Sharing group doesn't exist or you do not have permission to access it.")
 	}
-	fields := g.fields()
-	if g.SyncUserID != 0 {
-		if u := s.st.users[g.SyncUserID]; u != nil && s.st.orgs[u.int("org_id")] != nil {
+	fields := sgFields(g)
+	if g.int("sync_user_id") != 0 {
+		if u := s.st.users[g.int("sync_user_id")]; u != nil && s.st.orgs[u.int("org_id")] != nil {
 			o := s.st.orgs[u.int("org_id")]
 			fields = append(fields, kv{"sync_org_name", o.str("name")}, kv{"sync_org", s.sgOrgRef(o.id(), false)})
 		} else {
@@ -259,13 +322,13 @@ func (s *Server) sgsView(c *reqCtx) *response {
 		}
 	}
 	out := obj{{"SharingGroup", fields}}
-	if o := s.st.orgs[g.OrgID]; o != nil {
+	if o := s.st.orgs[g.int("org_id")]; o != nil {
 		out = append(out, kv{"Organisation", renderOrgFields(o, nil)})
 	} else {
 		out = append(out, kv{"Organisation", []any{}})
 	}
 	orgs := []any{}
-	for _, m := range s.sg().orgsOf(g.ID) {
+	for _, m := range s.sg().orgsOf(g.id()) {
 		e := obj{{"id", itoa(m.ID)}, {"sharing_group_id", itoa(m.SGID)}, {"org_id", itoa(m.OrgID)}, {"extend", m.Extend}}
 		if ref := s.sgOrgRef(m.OrgID, true); ref != nil {
 			e = append(e, kv{"Organisation", ref})
@@ -275,7 +338,7 @@ func (s *Server) sgsView(c *reqCtx) *response {
 		orgs = append(orgs, e)
 	}
 	servers := []any{}
-	for _, sv := range s.sg().serversOf(g.ID) {
+	for _, sv := range s.sg().serversOf(g.id()) {
 		e := obj{{"id", itoa(sv.ID)}, {"sharing_group_id", itoa(sv.SGID)}, {"server_id", itoa(sv.ServerID)}, {"all_orgs", sv.AllOrgs}}
 		if sv.ServerID == 0 {
 			e = append(e, kv{"Server", obj{{"id", "0"}, {"name", "Local instance"}, {"url", baseURL(c.r)}}})
@@ -291,29 +354,29 @@ func (s *Server) sgsView(c *reqCtx) *response {
 // sgsIndex is SharingGroupsController::index: the active groups, or the inactive ones with /index/true.
 func (s *Server) sgsIndex(c *reqCtx) *response {
 	passive := len(c.rt.args) > 0 && c.rt.args[0] == "true"
-	var groups []*sgRow
-	for _, id := range sortedKeys(s.sg().Groups) {
-		g := s.sg().Groups[id]
-		if g.Active == passive || !s.sgListed(c.caller, g) {
+	var groups []row
+	for _, id := range sortedIDs(s.st.sharingGroups) {
+		g := s.st.sharingGroups[id]
+		if g.bool("active") == passive || !s.sgListed(c.caller, g) {
 			continue
 		}
 		if v, ok := c.rt.named["value"]; ok {
 			term := "%" + strings.ToLower(v) + "%"
-			if !likeMatch(g.UUID, term, true) && !likeMatch(g.Name, term, true) && !likeMatch(g.Description, term, true) &&
-				!likeMatch(g.Releasability, term, true) {
+			if !likeMatch(g.str("uuid"), term, true) && !likeMatch(g.str("name"), term, true) && !likeMatch(g.str("description"), term, true) &&
+				!likeMatch(g.str("releasability"), term, true) {
 				continue
 			}
 		}
 		groups = append(groups, g)
 	}
-	sort.SliceStable(groups, func(i, j int) bool { return strings.ToLower(groups[i].Name) < strings.ToLower(groups[j].Name) })
+	sort.SliceStable(groups, func(i, j int) bool { return strings.ToLower(groups[i].str("name")) < strings.ToLower(groups[j].str("name")) })
 	list := []any{}
 	for _, g := range groups {
-		members := s.sg().orgsOf(g.ID)
-		item := obj{{"SharingGroup", obj{{"id", itoa(g.ID)}, {"uuid", g.UUID}, {"name", g.Name}, {"description", g.Description},
-			{"releasability", g.Releasability}, {"local", g.Local}, {"active", g.Active}, {"roaming", g.Roaming},
+		members := s.sg().orgsOf(g.id())
+		item := obj{{"SharingGroup", obj{{"id", itoa(g.id())}, {"uuid", g.str("uuid")}, {"name", g.str("name")}, {"description", g.str("description")},
+			{"releasability", g.str("releasability")}, {"local", g.bool("local")}, {"active", g.bool("active")}, {"roaming", g.bool("roaming")},
 			{"org_count", itoa(int64(len(members)))}}}}
-		if ref := s.sgOrgRef(g.OrgID, false); ref != nil {
+		if ref := s.sgOrgRef(g.int("org_id"), false); ref != nil {
 			item = append(item, kv{"Organisation", ref})
 		}
 		orgs := []any{}
@@ -327,11 +390,11 @@ func (s *Server) sgsIndex(c *reqCtx) *response {
 			orgs = append(orgs, e)
 		}
 		servers := []any{}
-		for _, sv := range s.sg().serversOf(g.ID) {
+		for _, sv := range s.sg().serversOf(g.id()) {
 			servers = append(servers, obj{{"all_orgs", sv.AllOrgs}, {"server_id", itoa(sv.ServerID)},
 				{"sharing_group_id", itoa(sv.SGID)}, {"Server", []any{}}})
 		}
-		editable := c.caller.siteAdmin() || (c.caller.perm("perm_sharing_group") && g.OrgID == c.caller.orgID())
+		editable := c.caller.siteAdmin() || (c.caller.perm("perm_sharing_group") && g.int("org_id") == c.caller.orgID())
 		deletable := editable
 		if !editable && c.caller.perm("perm_sharing_group") {
 			for _, m := range members {
@@ -446,7 +509,7 @@ func (s *Server) captureOrg(e map[string]any, creator int64) int64 {
 
 // captureMembers is captureSGOrgs and captureSGServers: add members and server entries, and on an edit (force)
 // update extend and all_orgs of existing ones. Nothing is ever removed.
-func (s *Server) captureMembers(c *reqCtx, d map[string]any, g *sgRow, force bool) {
+func (s *Server) captureMembers(c *reqCtx, d map[string]any, g row, force bool) {
 	st := s.sg()
 	for _, e := range sgEntries(d["SharingGroupOrg"]) {
 		orgEntry := e
@@ -461,7 +524,7 @@ func (s *Server) captureMembers(c *reqCtx, d map[string]any, g *sgRow, force boo
 		extend := !phpEmpty(e["extend"])
 		var existing *sgOrgRow
 		if force {
-			for _, m := range st.orgsOf(g.ID) {
+			for _, m := range st.orgsOf(g.id()) {
 				if m.OrgID == orgID {
 					existing = m
 					break
@@ -472,7 +535,7 @@ func (s *Server) captureMembers(c *reqCtx, d map[string]any, g *sgRow, force boo
 			existing.Extend = extend
 			continue
 		}
-		st.addOrg(g.ID, orgID, extend)
+		st.addOrg(g.id(), orgID, extend)
 	}
 	for _, e := range sgEntries(d["SharingGroupServer"]) {
 		server := e
@@ -486,7 +549,7 @@ func (s *Server) captureMembers(c *reqCtx, d map[string]any, g *sgRow, force boo
 		allOrgs := !phpEmpty(e["all_orgs"]) || !phpEmpty(server["all_orgs"])
 		var existing *sgServerRow
 		if force {
-			for _, sv := range st.serversOf(g.ID) {
+			for _, sv := range st.serversOf(g.id()) {
 				if sv.ServerID == 0 {
 					existing = sv
 					break
@@ -497,7 +560,7 @@ func (s *Server) captureMembers(c *reqCtx, d map[string]any, g *sgRow, force boo
 			existing.AllOrgs = allOrgs
 			continue
 		}
-		st.addServer(g.ID, 0, allOrgs)
+		st.addServer(g.id(), 0, allOrgs)
 	}
 }
 
@@ -513,9 +576,9 @@ func (s *Server) sgsAdd(c *reqCtx) *response {
 	d := sgPayload(c)
 	st := s.sg()
 	now := s.now().UTC().Format(datetimeLayout)
-	var g *sgRow
+	var g row
 	if uuid, ok := sgText(d, "uuid"); ok {
-		g = st.find(uuid)
+		g = s.sgFind(uuid)
 		if g == nil && !uuidRe.MatchString(uuid) {
 			return sgFailAdd(c.r)
 		}
@@ -539,38 +602,38 @@ func (s *Server) sgsAdd(c *reqCtx) *response {
 	if phpEmpty(d["name"]) {
 		return sgFailAdd(c.r)
 	}
-	if st.nameTaken(name, 0) {
+	if s.sgNameTaken(name, 0) {
 		name = fmt.Sprintf("%s_%d", name, s.rng.IntN(10000))
 	}
-	g = &sgRow{ID: st.NextGroup, Name: name, OrgID: c.caller.orgID(), SyncUserID: c.caller.id(), Active: true,
-		Created: now, Modified: now}
-	g.Releasability, _ = sgText(d, "releasability")
-	g.Description, _ = sgText(d, "description")
+	g = s.newObject(sgKind)
+	g["name"], g["org_id"], g["sync_user_id"], g["active"], g["created"], g["modified"] =
+		name, c.caller.orgID(), c.caller.id(), true, now, now
+	g["releasability"], _ = sgText(d, "releasability")
+	g["description"], _ = sgText(d, "description")
 	if uuid, ok := sgText(d, "uuid"); ok && uuid != "" {
-		g.UUID = strings.ToLower(uuid)
+		g["uuid"] = strings.ToLower(uuid)
 	} else {
-		g.UUID = randUUID(s.rng)
+		g["uuid"] = randUUID(s.rng)
 	}
-	if o := s.st.orgs[g.OrgID]; o != nil {
-		g.OrganisationUUID = o.str("uuid")
+	if o := s.st.orgs[c.caller.orgID()]; o != nil {
+		g["organisation_uuid"] = o.str("uuid")
 	}
 	if v, ok := sgText(d, "organisation_uuid"); ok {
-		g.OrganisationUUID = v
+		g["organisation_uuid"] = v
 	}
 	if phpIsset(d, "active") {
-		g.Active = !phpEmpty(d["active"])
+		g["active"] = !phpEmpty(d["active"])
 	}
 	if phpIsset(d, "roaming") {
-		g.Roaming = !phpEmpty(d["roaming"])
+		g["roaming"] = !phpEmpty(d["roaming"])
 	}
 	if v, ok := sgText(d, "created"); ok {
-		g.Created = v
+		g["created"] = v
 	}
-	st.Groups[g.ID] = g
-	st.NextGroup++
+	s.insert(sgKind, g)
 	s.captureMembers(c, d, g, false)
 	if phpEmpty(d["roaming"]) && phpEmpty(d["SharingGroupServer"]) {
-		st.addServer(g.ID, 0, false)
+		st.addServer(g.id(), 0, false)
 	}
 	c.changed = true
 	return s.sgAnswer(c, g)
@@ -580,28 +643,29 @@ func (s *Server) sgsAdd(c *reqCtx) *response {
 // through a key that does not exist, so owners and extenders change nothing), only when the body's modified is
 // absent or newer, and the save fails as a whole on a taken or empty name. It reports whether the members are
 // captured too.
-func (s *Server) sgUpdate(c *reqCtx, g *sgRow, d map[string]any, now string) bool {
-	if m, ok := sgText(d, "modified"); ok && m != "" && m <= g.Modified {
+func (s *Server) sgUpdate(c *reqCtx, g row, d map[string]any, now string) bool {
+	if m, ok := sgText(d, "modified"); ok && m != "" && m <= g.str("modified") {
 		return false
 	}
 	if !c.caller.siteAdmin() {
 		return false
 	}
-	next := *g
-	for k, dst := range map[string]*string{"name": &next.Name, "releasability": &next.Releasability,
-		"description": &next.Description, "created": &next.Created} {
+	next := g.clone()
+	for _, k := range []string{"name", "releasability", "description", "created"} {
 		if v, ok := sgText(d, k); ok {
-			*dst = v
+			next[k] = v
 		}
 	}
 	if phpIsset(d, "roaming") {
-		next.Roaming = !phpEmpty(d["roaming"])
+		next["roaming"] = !phpEmpty(d["roaming"])
 	}
-	if phpEmpty(next.Name) || s.sg().nameTaken(next.Name, g.ID) {
+	if phpEmpty(next["name"]) || s.sgNameTaken(next.str("name"), g.id()) {
 		return true // the save fails silently; the members are still captured
 	}
-	next.Modified = now
-	*g = next
+	next["modified"] = now
+	for k, v := range next {
+		g[k] = v
+	}
 	return true
 }
 
@@ -635,14 +699,14 @@ func (s *Server) sgMayCreate(c *reqCtx, d map[string]any) bool {
 	return orgOK && serverOK
 }
 
-func (s *Server) sgAnswer(c *reqCtx, g *sgRow) *response {
+func (s *Server) sgAnswer(c *reqCtx, g row) *response {
 	return prepare(c.r, http.StatusOK, s.sgSimplified(g))
 }
 
 // sgsEdit is SharingGroupsController::edit for REST.
 func (s *Server) sgsEdit(c *reqCtx) *response {
 	id, _ := c.firstArg()
-	g := s.sg().find(id)
+	g := s.sgFind(id)
 	if g == nil || id == "" {
 		return exception(c.r, http.StatusNotFound, "Invalid sharing group.")
 	}
@@ -666,29 +730,19 @@ func (s *Server) sgsDelete(c *reqCtx) *response {
 		return exception(c.r, http.StatusMethodNotAllowed, "Method Not Allowed")
 	}
 	id, _ := c.firstArg()
-	g := s.sg().find(id)
-	if g == nil || (!c.caller.siteAdmin() && g.OrgID != c.caller.orgID()) {
+	g := s.sgFind(id)
+	if g == nil || (!c.caller.siteAdmin() && g.int("org_id") != c.caller.orgID()) {
 		return exception(c.r, http.StatusMethodNotAllowed, "Action not allowed.")
 	}
-	st := s.sg()
-	for k, m := range st.Orgs {
-		if m.SGID == g.ID {
-			delete(st.Orgs, k)
-		}
-	}
-	for k, sv := range st.Servers {
-		if sv.SGID == g.ID {
-			delete(st.Servers, k)
-		}
-	}
-	delete(st.Groups, g.ID)
+	s.sg().dropGroup(g.id())
+	delete(s.st.sharingGroups, g.id())
 	c.changed = true
 	return saveSuccess(c.r, "/sharing_groups/delete/"+id, "SharingGroup deleted", id)
 }
 
 // sgQuickTarget is __initialiseSGQuickEdit: the group from the URL or the body (sg_id, sg_uuid, id, uuid), which
 // the caller must be allowed to extend.
-func (s *Server) sgQuickTarget(c *reqCtx) (*sgRow, *response) {
+func (s *Server) sgQuickTarget(c *reqCtx) (row, *response) {
 	key, _ := c.firstArg()
 	if key == "" && c.data != nil {
 		for _, p := range []string{"sg_id", "sg_uuid", "id", "uuid"} {
@@ -701,7 +755,7 @@ func (s *Server) sgQuickTarget(c *reqCtx) (*sgRow, *response) {
 			return nil, exception(c.r, http.StatusMethodNotAllowed, "No valid sharing group ID provided.")
 		}
 	}
-	g := s.sg().find(key)
+	g := s.sgFind(key)
 	if g == nil || !s.sgMayExtend(c.caller, g) {
 		return nil, exception(c.r, http.StatusMethodNotAllowed, "Invalid sharing group or no editing rights.")
 	}
@@ -754,13 +808,13 @@ func (s *Server) sgsAddOrg(c *reqCtx) *response {
 	if c.data != nil && phpIsset(c.data, "extend") {
 		extend = !phpEmpty(c.data["extend"])
 	}
-	for _, m := range s.sg().orgsOf(g.ID) {
+	for _, m := range s.sg().orgsOf(g.id()) {
 		if m.OrgID == o.id() {
 			return saveFail(c.r, "Could not add Organisation to SharingGroup", "/sharing_groups/addOrg",
 				"Organisation is already in the sharing group.", nil)
 		}
 	}
-	s.sg().addOrg(g.ID, o.id(), extend)
+	s.sg().addOrg(g.id(), o.id(), extend)
 	c.changed = true
 	return saveSuccess(c.r, "/sharing_groups/addOrg", "Organisation added to the sharing group.", nil)
 }
@@ -774,7 +828,7 @@ func (s *Server) sgsRemoveOrg(c *reqCtx) *response {
 	if o == nil {
 		return exception(c.r, http.StatusMethodNotAllowed, "Invalid organisation.")
 	}
-	for _, m := range s.sg().orgsOf(g.ID) {
+	for _, m := range s.sg().orgsOf(g.id()) {
 		if m.OrgID == o.id() {
 			delete(s.sg().Orgs, m.ID)
 			c.changed = true
@@ -814,8 +868,8 @@ var sharingGroupRoutes = map[string]endpointDef{
 // ErrSharingGroupMember is returned when adding a member that already is one, or removing one that is not.
 var ErrSharingGroupMember = errors.New("fakemisp: membership already exists or does not exist")
 
-func (s *Server) sgAndOrg(sgID, orgID string) (*sgRow, row, error) {
-	g := s.sg().find(sgID)
+func (s *Server) sgAndOrg(sgID, orgID string) (row, row, error) {
+	g := s.sgFind(sgID)
 	if g == nil {
 		return nil, nil, fmt.Errorf("sharing group %s: %w", sgID, ErrNotFound)
 	}
@@ -831,14 +885,14 @@ func (s *Server) AddSharingGroupOrg(sgID, orgID string, extend bool) error {
 	s.mu.Lock()
 	g, o, err := s.sgAndOrg(sgID, orgID)
 	if err == nil {
-		for _, m := range s.sg().orgsOf(g.ID) {
+		for _, m := range s.sg().orgsOf(g.id()) {
 			if m.OrgID == o.id() {
 				err = ErrSharingGroupMember
 			}
 		}
 	}
 	if err == nil {
-		s.sg().addOrg(g.ID, o.id(), extend)
+		s.sg().addOrg(g.id(), o.id(), extend)
 	}
 	s.mu.Unlock()
 	if err != nil {
@@ -854,7 +908,7 @@ func (s *Server) RemoveSharingGroupOrg(sgID, orgID string) error {
 	g, o, err := s.sgAndOrg(sgID, orgID)
 	if err == nil {
 		err = ErrSharingGroupMember
-		for _, m := range s.sg().orgsOf(g.ID) {
+		for _, m := range s.sg().orgsOf(g.id()) {
 			if m.OrgID == o.id() {
 				delete(s.sg().Orgs, m.ID)
 				err = nil
@@ -869,81 +923,20 @@ func (s *Server) RemoveSharingGroupOrg(sgID, orgID string) error {
 	return nil
 }
 
-// UpdateSharingGroup changes name, description, releasability, active or roaming of a sharing group, as MISP's UI
-// edit can (it, unlike the API, changes active too).
+// CreateSharingGroup creates a sharing group owned by the site admin's organisation, with this instance as its
+// server unless roaming (as MISP's add), and returns its id.
+func (s *Server) CreateSharingGroup(fields map[string]any) (string, error) {
+	id, _, err := s.createObject(sgKind, fields)
+	return id, err
+}
+
+// UpdateSharingGroup changes columns of a sharing group as MISP's UI edit can (it, unlike the API, changes active).
 func (s *Server) UpdateSharingGroup(id string, fields map[string]any) error {
-	s.mu.Lock()
-	g := s.sg().find(id)
-	var err error
-	if g == nil {
-		err = fmt.Errorf("sharing group %s: %w", id, ErrNotFound)
-	} else {
-		next := *g
-		for k, v := range fields {
-			switch k {
-			case "name":
-				next.Name = fmt.Sprint(v)
-			case "description":
-				next.Description = fmt.Sprint(v)
-			case "releasability":
-				next.Releasability = fmt.Sprint(v)
-			case "active":
-				next.Active = v == true
-			case "roaming":
-				next.Roaming = v == true
-			default:
-				err = fmt.Errorf("sharing group: unknown field %q", k)
-			}
-		}
-		if err == nil && s.sg().nameTaken(next.Name, g.ID) {
-			err = fmt.Errorf("sharing group name %q is taken", next.Name)
-		}
-		if err == nil {
-			next.Modified = s.now().UTC().Format(datetimeLayout)
-			*g = next
-		}
-	}
-	s.mu.Unlock()
-	if err != nil {
-		return fmt.Errorf("update sharing group: %w", err)
-	}
-	s.notify()
-	return nil
+	return s.updateObject(sgKind, id, fields)
 }
 
 // DeleteSharingGroup deletes a sharing group with its memberships.
-func (s *Server) DeleteSharingGroup(id string) error {
-	s.mu.Lock()
-	g := s.sg().find(id)
-	if g != nil {
-		st := s.sg()
-		for k, m := range st.Orgs {
-			if m.SGID == g.ID {
-				delete(st.Orgs, k)
-			}
-		}
-		for k, sv := range st.Servers {
-			if sv.SGID == g.ID {
-				delete(st.Servers, k)
-			}
-		}
-		delete(st.Groups, g.ID)
-	}
-	s.mu.Unlock()
-	if g == nil {
-		return fmt.Errorf("delete sharing group %s: %w", id, ErrNotFound)
-	}
-	s.notify()
-	return nil
-}
+func (s *Server) DeleteSharingGroup(id string) error { return s.deleteObject(sgKind, id) }
 
-// SharingGroupIDs lists the ids of every sharing group.
-func (s *Server) SharingGroupIDs() []string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	var out []string
-	for _, id := range sortedKeys(s.sg().Groups) {
-		out = append(out, itoa(id))
-	}
-	return out
-}
+// SharingGroup returns the columns of a sharing group.
+func (s *Server) SharingGroup(id string) (map[string]any, bool) { return s.object(sgKind, id) }

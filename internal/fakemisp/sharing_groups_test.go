@@ -159,3 +159,52 @@ func TestSharingGroupsAsMISP(t *testing.T) {
 		t.Errorf("view after delete: %d %s", r.status, r.raw)
 	}
 }
+
+// TestSharingGroupsGoAPI: the kind table serves sharing groups (create, update, delete, snapshot), deleting an
+// organisation drops its memberships, and a UI-side change shows in the REST view.
+func TestSharingGroupsGoAPI(t *testing.T) {
+	e := newEnv(t)
+	orgID, err := e.s.CreateOrganisation(map[string]any{"name": "member"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, err := e.s.CreateSharingGroup(map[string]any{"name": "ui-group"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.s.CreateSharingGroup(map[string]any{"name": "UI-GROUP"}); err == nil {
+		t.Error("the Go API created a second group with a taken name")
+	}
+	if err := e.s.AddSharingGroupOrg(id, orgID, true); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.s.UpdateSharingGroup(id, map[string]any{"active": false}); err != nil {
+		t.Fatal(err)
+	}
+	v := e.do(req{method: http.MethodGet, path: "/sharing_groups/view/" + id})
+	if v.at("SharingGroup", "active") != false || len(v.at("SharingGroupOrg").([]any)) != 1 || len(v.at("SharingGroupServer").([]any)) != 1 {
+		t.Fatalf("view after UI changes: %s", v.raw)
+	}
+	snap, err := e.s.Snapshot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.s.DeleteOrganisation(orgID); err != nil {
+		t.Fatal(err)
+	}
+	if m := e.do(req{method: http.MethodGet, path: "/sharing_groups/view/" + id}).at("SharingGroupOrg").([]any); len(m) != 0 {
+		t.Errorf("membership kept after the organisation was deleted: %v", m)
+	}
+	if err := e.s.Restore(snap); err != nil {
+		t.Fatal(err)
+	}
+	if m := e.do(req{method: http.MethodGet, path: "/sharing_groups/view/" + id}).at("SharingGroupOrg").([]any); len(m) != 1 {
+		t.Errorf("snapshot lost the membership: %v", m)
+	}
+	if err := e.s.DeleteSharingGroup(id); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := e.s.SharingGroup(id); ok {
+		t.Error("group still there after delete")
+	}
+}

@@ -163,7 +163,10 @@ type state struct {
 	nextKey     int64
 	defaultRole string   // AdminSetting default_role; "" when unset
 	instanceID  string   // MISP.uuid
-	sgs         *sgStore // sharing groups (sharing_groups.go)
+	sgs         *sgStore // sharing-group memberships (sharing_groups.go)
+
+	sharingGroups    map[int64]row
+	nextSharingGroup int64
 }
 
 func hashKey(k string) string {
@@ -219,7 +222,7 @@ func seedState(rng *rand.Rand, now time.Time, adminKey string) *state {
 	st := &state{
 		users: map[int64]row{}, orgs: map[int64]row{}, roles: map[int64]row{}, keys: map[int64]*authKey{},
 		keyIndex: map[string][]int64{}, nextUser: 1, nextOrg: 1, nextRole: 1, nextKey: 1,
-		defaultRole: "3", sgs: newSGStore(),
+		defaultRole: "3", sgs: newSGStore(), sharingGroups: map[int64]row{}, nextSharingGroup: 1,
 	}
 	st.instanceID = randUUID(rng)
 	dt := now.UTC().Format(datetimeLayout)
@@ -326,7 +329,9 @@ type snapshotDoc struct {
 	NextKey     int64            `json:"next_auth_key_id"`
 	DefaultRole string           `json:"default_role"`
 	InstanceID  string           `json:"instance_uuid"`
-	SGs         *sgStore         `json:"sharing_groups,omitempty"`
+	SGs         *sgStore         `json:"sharing_group_members,omitempty"`
+	Groups      []map[string]any `json:"sharing_groups,omitempty"`
+	NextGroup   int64            `json:"next_sharing_group_id,omitempty"`
 }
 
 const snapshotFormat = "mispfake-state/1"
@@ -335,6 +340,7 @@ func (st *state) marshal() ([]byte, error) {
 	doc := snapshotDoc{
 		Format: snapshotFormat, NextUser: st.nextUser, NextOrg: st.nextOrg, NextRole: st.nextRole,
 		NextKey: st.nextKey, DefaultRole: st.defaultRole, InstanceID: st.instanceID, SGs: st.sgs,
+		NextGroup: st.nextSharingGroup,
 	}
 	dump := func(m map[int64]row) []map[string]any {
 		out := []map[string]any{}
@@ -344,6 +350,7 @@ func (st *state) marshal() ([]byte, error) {
 		return out
 	}
 	doc.Users, doc.Orgs, doc.Roles = dump(st.users), dump(st.orgs), dump(st.roles)
+	doc.Groups = dump(st.sharingGroups)
 	ids := make([]int64, 0, len(st.keys))
 	for id := range st.keys {
 		ids = append(ids, id)
@@ -373,6 +380,7 @@ func unmarshalState(data []byte) (*state, error) {
 		users: map[int64]row{}, orgs: map[int64]row{}, roles: map[int64]row{}, keys: map[int64]*authKey{},
 		keyIndex: map[string][]int64{}, nextUser: doc.NextUser, nextOrg: doc.NextOrg, nextRole: doc.NextRole,
 		nextKey: doc.NextKey, defaultRole: doc.DefaultRole, instanceID: doc.InstanceID, sgs: doc.SGs,
+		sharingGroups: map[int64]row{}, nextSharingGroup: max(doc.NextGroup, 1),
 	}
 	load := func(t *table, in []map[string]any, dst map[int64]row, what string) error {
 		for _, m := range in {
@@ -426,6 +434,9 @@ func unmarshalState(data []byte) (*state, error) {
 		return nil, err
 	}
 	if err := load(rolesTable, doc.Roles, st.roles, "role"); err != nil {
+		return nil, err
+	}
+	if err := load(sgTable, doc.Groups, st.sharingGroups, "sharing group"); err != nil {
 		return nil, err
 	}
 	for _, k := range doc.Keys {
