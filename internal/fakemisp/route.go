@@ -43,7 +43,7 @@ func parseRoute(escaped string) route {
 		rt.empty = true
 		return rt
 	}
-	rt.controller = strings.ToLower(segs[0])
+	rt.controller = underscore(segs[0])
 	segs = segs[1:]
 	if len(segs) > 0 && !strings.Contains(segs[0], ":") {
 		rt.action = segs[0]
@@ -67,6 +67,25 @@ func parseRoute(escaped string) route {
 		rt.args = append(rt.args, p)
 	}
 	return rt
+}
+
+// underscore is CakePHP's Inflector::underscore for a controller segment: "sharingGroups" and "SharingGroups" are
+// sharing_groups (PyMISP uses the camel-case form).
+func underscore(seg string) string {
+	var b strings.Builder
+	for i, r := range seg {
+		if r >= 'A' && r <= 'Z' {
+			if i > 0 {
+				prev := seg[i-1]
+				if prev >= 'a' && prev <= 'z' || prev >= '0' && prev <= '9' {
+					b.WriteByte('_')
+				}
+			}
+			r += 'a' - 'A'
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
 
 func (rt route) key() string {

@@ -208,3 +208,38 @@ func TestSharingGroupsGoAPI(t *testing.T) {
 		t.Error("group still there after delete")
 	}
 }
+
+// TestSharingGroupsPyMISPShapes sends the requests PyMISP's sharing-group calls send (pymisp/api.py: camel-case
+// controller, ids in the body).
+func TestSharingGroupsPyMISPShapes(t *testing.T) {
+	e := newEnv(t)
+	post := func(path string, body any) reply { return e.do(req{method: http.MethodPost, path: path, body: body}) }
+	org := post("/admin/organisations/add", map[string]any{"name": "partner"}).at("Organisation", "id")
+	// add_sharing_group: a MISPSharingGroup's JSON.
+	add := post("/sharingGroups/add", map[string]any{"name": "py-group", "releasability": "r", "description": "d",
+		"SharingGroupOrg": []any{map[string]any{"extend": true, "Organisation": map[string]any{"name": "partner"}}}})
+	id, _ := add.at("SharingGroup", "id").(string)
+	if add.status != http.StatusOK || id == "" || len(add.at("SharingGroupOrg").([]any)) != 1 {
+		t.Fatalf("add_sharing_group: %d %s", add.status, add.raw)
+	}
+	for _, c := range []struct {
+		method, path string
+		body         any
+		want         int
+	}{
+		{http.MethodGet, "/sharingGroups/index", nil, http.StatusOK},
+		{http.MethodGet, "/sharing_groups/view/" + id, nil, http.StatusOK},
+		{http.MethodHead, "/sharing_groups/view/" + id, nil, http.StatusOK},
+		{http.MethodPost, "/sharing_groups/edit/" + id, map[string]any{"name": "py-group-2"}, http.StatusOK},
+		{http.MethodPost, "/sharingGroups/removeOrg", map[string]any{"sg_id": id, "org_id": org}, http.StatusOK},
+		{http.MethodPost, "/sharingGroups/addOrg", map[string]any{"sg_id": id, "org_id": org, "extend": false}, http.StatusOK},
+		{http.MethodPost, "/sharingGroups/addServer", map[string]any{"sg_id": id, "server_id": "0", "all_orgs": false}, http.StatusMethodNotAllowed},
+		{http.MethodPost, "/sharingGroups/removeServer", map[string]any{"sg_id": id, "server_id": "0"}, http.StatusMethodNotAllowed},
+		{http.MethodPost, "/sharingGroups/delete/" + id, nil, http.StatusOK},
+		{http.MethodHead, "/sharing_groups/view/" + id, nil, http.StatusNotFound},
+	} {
+		if r := e.do(req{method: c.method, path: c.path, body: c.body}); r.status != c.want {
+			t.Errorf("%s %s: %d, want %d (%s)", c.method, c.path, r.status, c.want, r.raw)
+		}
+	}
+}
