@@ -369,7 +369,9 @@ func (s *Server) sgsIndex(c *reqCtx) *response {
 		}
 		groups = append(groups, g)
 	}
-	sort.SliceStable(groups, func(i, j int) bool { return strings.ToLower(groups[i].str("name")) < strings.ToLower(groups[j].str("name")) })
+	sort.SliceStable(groups, func(i, j int) bool {
+		return strings.ToLower(groups[i].str("name")) < strings.ToLower(groups[j].str("name"))
+	})
 	list := []any{}
 	for _, g := range groups {
 		members := s.sg().orgsOf(g.id())
