@@ -27,6 +27,8 @@ func providerDataSources() []func() datasource.DataSource {
 		NewRolesDataSource,
 		NewUserDataSource,
 		NewUsersDataSource,
+		NewSharingGroupDataSource,
+		NewSharingGroupsDataSource,
 	}
 }
 
