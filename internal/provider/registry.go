@@ -16,6 +16,7 @@ func providerResources() []func() resource.Resource {
 		NewDefaultRoleResource,
 		NewUserResource,
 		NewSharingGroupResource,
+		NewSharingGroupOrganisationResource,
 	}
 }
 
