@@ -4,6 +4,7 @@ package main
 import (
 	"context"
 	"flag"
+	"fmt"
 	"log"
 	"os"
 
@@ -16,9 +17,14 @@ import (
 var version = "dev"
 
 func main() {
-	var debug bool
+	var debug, showVersion bool
 	flag.BoolVar(&debug, "debug", false, "run the provider with support for debuggers like delve")
+	flag.BoolVar(&showVersion, "version", false, "print the provider's version and exit")
 	flag.Parse()
+	if showVersion {
+		fmt.Println(versionLine())
+		return
+	}
 	quietSDKLogsUnlessRequested()
 
 	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
@@ -29,6 +35,10 @@ func main() {
 		log.Fatal(err.Error())
 	}
 }
+
+// versionLine is what -version prints; the same version goes to MISP as the User-Agent
+// terraform-provider-misp/<version>.
+func versionLine() string { return "terraform-provider-misp " + version }
 
 // quietSDKLogsUnlessRequested switches the plugin SDK's own loggers off when nobody asked for provider logs.
 // Without TF_LOG or TF_LOG_PROVIDER, Terraform discards everything a provider logs, yet the SDK loggers still

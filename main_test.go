@@ -2,6 +2,9 @@ package main
 
 import (
 	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -38,4 +41,22 @@ func TestQuietSDKLogsUnlessRequested(t *testing.T) {
 			}
 		}
 	})
+}
+
+func TestVersionFlag(t *testing.T) {
+	if got := versionLine(); got != "terraform-provider-misp dev" {
+		t.Errorf("versionLine() = %q, want the default version dev", got)
+	}
+	bin := filepath.Join(t.TempDir(), "terraform-provider-misp")
+	build := exec.CommandContext(t.Context(), "go", "build", "-ldflags", "-X main.version=9.8.7", "-o", bin, ".")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	out, err := exec.CommandContext(t.Context(), bin, "-version").CombinedOutput()
+	if err != nil {
+		t.Fatalf("-version: %v\n%s", err, out)
+	}
+	if got := strings.TrimSpace(string(out)); got != "terraform-provider-misp 9.8.7" {
+		t.Errorf("-version printed %q, want the version set by goreleaser's ldflags", got)
+	}
 }

@@ -30,6 +30,8 @@ note "emulator: $MISP_URL_VALUE (pid $MISPFAKE_PID, state in $WORK_DIR/mispfake-
 work="$WORK_DIR/quickstart"
 mkdir -p "$work"
 cp "$REPO_ROOT"/examples/quickstart/*.tf "$work/"
+mkdir -p "$work/reports"
+cp "$REPO_ROOT"/examples/quickstart/reports/*.tf "$work/reports/"
 
 # The analyst's initial password reaches the write-only password_wo through an ephemeral variable: it is in
 # no plan, state, output or log.
@@ -40,18 +42,22 @@ default_before=$(default_role_id)
 [[ -n $default_before ]] || fail "reading the default role from the emulator"
 
 step "3/9 terraform init (offline: dev_overrides plus a local mirror of the same build)"
-tf -chdir="$work" init -input=false -compact-warnings "${color[@]}" >"$WORK_DIR/init.log" 2>&1 ||
-	{ cat "$WORK_DIR/init.log" >&2; fail "terraform init"; }
-note "initialised $work"
+for dir in "$work" "$work/reports"; do
+	tf -chdir="$dir" init -input=false -compact-warnings "${color[@]}" >"$WORK_DIR/init.log" 2>&1 ||
+		{ cat "$WORK_DIR/init.log" >&2; fail "terraform init in $dir"; }
+	note "initialised $dir"
+done
 
 step "4/9 terraform apply: an organisation, a custom role, the default role, three users"
 tf "$pw_var" -chdir="$work" apply -input=false -auto-approve -compact-warnings "${color[@]}" ||
 	fail "terraform apply"
 
-step "5/9 Outputs (the bot's API key is sensitive: kept in state, never printed)"
+step "5/9 Outputs (the bot's API key is sensitive: kept in state, never printed), then the reports"
 tf -chdir="$work" output "${color[@]}" || fail "terraform output"
-printf '\n    users_csv:\n'
-tf -chdir="$work" output -raw users_csv | sed 's/^/      /' || fail "terraform output users_csv"
+note "examples/quickstart/reports, a separate root module, reads MISP as it is now (data sources only):"
+tf -chdir="$work/reports" apply -input=false -auto-approve -compact-warnings "${color[@]}" >"$WORK_DIR/reports.log" 2>&1 ||
+	{ cat "$WORK_DIR/reports.log" >&2; fail "terraform apply of the reports"; }
+tf -chdir="$work/reports" output "${color[@]}" | sed 's/^/    /' || fail "terraform output of the reports"
 
 analyst_id=$(tf -chdir="$work" output -raw analyst_id) || fail "reading the analyst's id"
 analyst_email=$(tf -chdir="$work" output -raw analyst_email) || fail "reading the analyst's email"

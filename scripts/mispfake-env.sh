@@ -16,8 +16,8 @@ ENV_LABEL="mispfake"
 
 # Terraform only installs a provider through init from an installation source, even when dev_overrides will
 # replace it at run time; this version names the copy in the local filesystem mirror that lets init succeed
-# offline. It is never published.
-readonly LOCAL_PROVIDER_VERSION="0.0.1"
+# offline. It is never published; it must satisfy the examples' version = "~> 0.1" constraint.
+readonly LOCAL_PROVIDER_VERSION="0.1.0"
 
 # step prints a progress line.
 step() { printf '\n==> %s\n' "$*"; }
@@ -86,8 +86,9 @@ mispfake_build() {
 	goos=$(cd "$REPO_ROOT" && go env GOOS)
 	goarch=$(cd "$REPO_ROOT" && go env GOARCH)
 	mkdir -p "$WORK_DIR/bin"
-	(cd "$REPO_ROOT" && go build -o "$WORK_DIR/bin/terraform-provider-misp" .) || fail "building the provider"
-	(cd "$REPO_ROOT" && go build -o "$WORK_DIR/bin/mispfake" ./internal/fakemisp/cmd/mispfake) || fail "building mispfake"
+	# progress.sh prints a line every 15 s while go builds (minutes on an empty build cache).
+	(cd "$REPO_ROOT" && PROGRESS_PREFIX="    " bash scripts/progress.sh "go build: the provider and mispfake" \
+		go build -o "$WORK_DIR/bin/" . ./internal/fakemisp/cmd/mispfake) || fail "building the provider and mispfake"
 	mirror="$WORK_DIR/mirror/registry.terraform.io/misp-iac/misp/$LOCAL_PROVIDER_VERSION/${goos}_${goarch}"
 	mkdir -p "$mirror"
 	cp "$WORK_DIR/bin/terraform-provider-misp" "$mirror/terraform-provider-misp_v$LOCAL_PROVIDER_VERSION"

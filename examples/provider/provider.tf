@@ -1,7 +1,8 @@
 terraform {
   required_providers {
     misp = {
-      source = "misp-iac/misp"
+      source  = "misp-iac/misp"
+      version = "~> 0.1"
     }
   }
 }

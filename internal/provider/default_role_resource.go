@@ -65,7 +65,7 @@ func (r *defaultRoleResource) Schema(_ context.Context, _ resource.SchemaRequest
 				MarkdownDescription: "Id of the role new users get by default, e.g. `misp_role.analyst.id`.",
 				Required:            true,
 				Validators: []validator.String{
-					stringvalidator.RegexMatches(numericKeyRe, "must be the numeric id of a MISP role"),
+					stringvalidator.RegexMatches(numericIDRe, "must be the numeric id of a MISP role"),
 				},
 			},
 			"previous_role_id": schema.StringAttribute{

@@ -16,6 +16,9 @@ import (
 	"github.com/misp-iac/terraform-provider-misp/internal/misp"
 )
 
+// numericIDRe is a MISP object id (a user's, an organisation's, a role's, a server's).
+var numericIDRe = regexp.MustCompile(`^[0-9]+$`)
+
 // providerDataFrom extracts what Configure built. It returns nil without a diagnostic when the
 // provider is not configured yet (Terraform calls Configure on resources early, with nil data).
 func providerDataFrom(data any, diags *diag.Diagnostics) *providerData {
@@ -165,6 +168,3 @@ func plural(n int64, one, many string) string {
 	}
 	return many
 }
-
-// numericKeyRe is a MISP id as a user types it: decimal digits only.
-var numericKeyRe = regexp.MustCompile(`^[0-9]+$`)

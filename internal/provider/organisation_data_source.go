@@ -66,7 +66,7 @@ func organisationDataSourceAttributes(lookup bool) map[string]schema.Attribute {
 			MarkdownDescription: orgDescID + " One of `id`, `uuid` or `name` selects the organisation.",
 			Optional:            true,
 			Computed:            true,
-			Validators:          []validator.String{stringvalidator.RegexMatches(numericKeyRe, "must be a numeric MISP id")},
+			Validators:          []validator.String{stringvalidator.RegexMatches(numericIDRe, "must be a numeric MISP id")},
 		}
 		attrs["uuid"] = schema.StringAttribute{
 			MarkdownDescription: orgDescUUID + " One of `id`, `uuid` or `name` selects the organisation; compared case-insensitively.",

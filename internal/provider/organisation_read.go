@@ -16,7 +16,7 @@ func lookupOrganisation(ctx context.Context, c *misp.Client, key string) (*misp.
 	if key == "" {
 		return nil, errors.New("the import id is empty")
 	}
-	isID, isUUID := numericKeyRe.MatchString(key), mispUUIDRe.MatchString(key)
+	isID, isUUID := numericIDRe.MatchString(key), mispUUIDRe.MatchString(key)
 	if isID || isUUID {
 		lookup := key
 		if isUUID {
@@ -51,7 +51,7 @@ func lookupOrganisation(ctx context.Context, c *misp.Client, key string) (*misp.
 // included); by uuid, or when MISP hides its index from the key, it asks MISP's view plus the index for
 // landingpage, which the view omits (§2.1.2). A missing organisation is an error matching misp.ErrNotFound.
 func readOrganisation(ctx context.Context, c *misp.Client, key string) (*misp.Organisation, error) {
-	if numericKeyRe.MatchString(key) {
+	if numericIDRe.MatchString(key) {
 		// The client's cached index serves many organisations with one request, landingpage included.
 		o, err := c.CachedOrganisation(ctx, key)
 		if !errors.Is(err, misp.ErrPermissionDenied) {

@@ -1,16 +1,11 @@
 package provider
 
 import (
-	"context"
-	"fmt"
 	"regexp"
 	"strings"
 
-	"github.com/hashicorp/terraform-plugin-framework/attr"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
-	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 )
@@ -25,66 +20,19 @@ func mispUUIDValidator() validator.String {
 			"Terraform's uuid() function makes version 4 ones)")
 }
 
-var (
-	_ basetypes.StringTypable                    = uuidStringType{}
-	_ basetypes.StringValuableWithSemanticEquals = uuidStringValue{}
-)
-
 // uuidStringType is a string type whose values compare case-insensitively: MISP lower-cases organisation
 // uuids, so a uuid configured in upper case must not show a difference after every apply.
-type uuidStringType struct {
-	basetypes.StringType
-}
+type (
+	uuidStringType  = semanticStringType[uuidRule]
+	uuidStringValue = semanticStringValue[uuidRule]
+)
 
-func (t uuidStringType) Equal(o attr.Type) bool {
-	other, ok := o.(uuidStringType)
-	return ok && t.StringType.Equal(other.StringType)
-}
+// uuidRule compares uuids without regard to case.
+type uuidRule struct{}
 
-func (t uuidStringType) String() string { return "uuidStringType" }
+func (uuidRule) typeName() string { return "uuidStringType" }
 
-func (t uuidStringType) ValueFromString(_ context.Context, in basetypes.StringValue) (basetypes.StringValuable, diag.Diagnostics) {
-	return uuidStringValue{StringValue: in}, nil
-}
-
-func (t uuidStringType) ValueFromTerraform(ctx context.Context, in tftypes.Value) (attr.Value, error) {
-	v, err := t.StringType.ValueFromTerraform(ctx, in)
-	if err != nil {
-		return nil, fmt.Errorf("uuid value: %w", err)
-	}
-	sv, ok := v.(basetypes.StringValue)
-	if !ok {
-		return nil, fmt.Errorf("uuid value: unexpected value type %T", v)
-	}
-	return uuidStringValue{StringValue: sv}, nil
-}
-
-func (t uuidStringType) ValueType(context.Context) attr.Value { return uuidStringValue{} }
-
-// uuidStringValue is a value of uuidStringType.
-type uuidStringValue struct {
-	basetypes.StringValue
-}
-
-func (v uuidStringValue) Equal(o attr.Value) bool {
-	other, ok := o.(uuidStringValue)
-	return ok && v.StringValue.Equal(other.StringValue)
-}
-
-func (v uuidStringValue) Type(context.Context) attr.Type { return uuidStringType{} }
-
-// StringSemanticEquals makes the framework keep the configured spelling when MISP answers the same uuid in
-// lower case.
-func (v uuidStringValue) StringSemanticEquals(_ context.Context, newValuable basetypes.StringValuable) (bool, diag.Diagnostics) {
-	var diags diag.Diagnostics
-	nv, ok := newValuable.(uuidStringValue)
-	if !ok {
-		diags.AddError("Semantic equality check error",
-			fmt.Sprintf("Expected a uuidStringValue, got %T. This is a bug in the provider; please report it.", newValuable))
-		return false, diags
-	}
-	return strings.EqualFold(v.ValueString(), nv.ValueString()), diags
-}
+func (uuidRule) equivalent(a, b string) bool { return strings.EqualFold(a, b) }
 
 // uuidValue makes a known uuid value.
 func uuidValue(s string) uuidStringValue {

@@ -57,7 +57,7 @@ func roleDataSourceAttributes(lookup bool) map[string]schema.Attribute {
 			MarkdownDescription: roleDescID + " One of `id` or `name` selects the role.",
 			Optional:            true,
 			Computed:            true,
-			Validators:          []validator.String{stringvalidator.RegexMatches(numericKeyRe, "must be a numeric MISP id")},
+			Validators:          []validator.String{stringvalidator.RegexMatches(numericIDRe, "must be a numeric MISP id")},
 		}
 		attrs["name"] = schema.StringAttribute{
 			MarkdownDescription: roleDescName + " One of `id` or `name` selects the role.",

@@ -47,7 +47,7 @@ func lookupRole(ctx context.Context, c *misp.Client, key string) (*misp.Role, er
 	if key == "" {
 		return nil, errors.New("the import id is empty")
 	}
-	if numericKeyRe.MatchString(key) {
+	if numericIDRe.MatchString(key) {
 		role, err := readRole(ctx, c, key)
 		if err == nil {
 			return role, nil
@@ -62,7 +62,7 @@ func lookupRole(ctx context.Context, c *misp.Client, key string) (*misp.Role, er
 		return role, nil
 	case !errors.Is(err, misp.ErrNotFound):
 		return nil, fmt.Errorf("looking up role %q: %w", key, err)
-	case numericKeyRe.MatchString(key):
+	case numericIDRe.MatchString(key):
 		return nil, fmt.Errorf("no MISP role has id %s, and none is named %q", key, key)
 	}
 	return nil, fmt.Errorf("no MISP role is named %q (names are case-sensitive)", key)

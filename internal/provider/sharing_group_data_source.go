@@ -69,7 +69,7 @@ func sharingGroupDataSourceAttributes(lookup bool) map[string]schema.Attribute {
 		attrs["id"] = schema.StringAttribute{
 			MarkdownDescription: sgDescID + " One of `id`, `uuid` or `name` selects the group.",
 			Optional:            true, Computed: true,
-			Validators: []validator.String{stringvalidator.RegexMatches(numericKeyRe, "must be a numeric MISP id")},
+			Validators: []validator.String{stringvalidator.RegexMatches(numericIDRe, "must be a numeric MISP id")},
 		}
 		attrs["uuid"] = schema.StringAttribute{
 			MarkdownDescription: sgDescUUID + " One of `id`, `uuid` or `name` selects the group; compared case-insensitively.",

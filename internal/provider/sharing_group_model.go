@@ -166,7 +166,7 @@ func lookupSharingGroup(ctx context.Context, c *misp.Client, key string) (*misp.
 	if key == "" {
 		return nil, errors.New("the key is empty")
 	}
-	isID, isUUID := numericKeyRe.MatchString(key), mispUUIDRe.MatchString(key)
+	isID, isUUID := numericIDRe.MatchString(key), mispUUIDRe.MatchString(key)
 	if isID || isUUID {
 		lookup := key
 		if isUUID {

@@ -63,12 +63,12 @@ func (r *sharingGroupOrganisationResource) Schema(_ context.Context, _ resource.
 			"sharing_group_id": schema.StringAttribute{
 				MarkdownDescription: "Numeric id of the sharing group (e.g. `misp_sharing_group.partners.id`). Changing it moves the membership (replace).",
 				Required:            true, PlanModifiers: replace,
-				Validators: []validator.String{stringvalidator.RegexMatches(idDigitsRe, "must be a numeric sharing group id")},
+				Validators: []validator.String{stringvalidator.RegexMatches(numericIDRe, "must be a numeric sharing group id")},
 			},
 			"organisation_id": schema.StringAttribute{
 				MarkdownDescription: "Numeric id of the member organisation. Changing it replaces the membership.",
 				Required:            true, PlanModifiers: replace,
-				Validators: []validator.String{stringvalidator.RegexMatches(idDigitsRe, "must be a numeric organisation id")},
+				Validators: []validator.String{stringvalidator.RegexMatches(numericIDRe, "must be a numeric organisation id")},
 			},
 			"extend": schema.BoolAttribute{
 				MarkdownDescription: "Whether the member's users with the sharing-group permission may edit the group. Default `false`.",
@@ -232,7 +232,7 @@ func (r *sharingGroupOrganisationResource) ImportState(ctx context.Context, req 
 		return
 	}
 	org := parts[1]
-	if !numericKeyRe.MatchString(org) {
+	if !numericIDRe.MatchString(org) {
 		o, err := r.client.GetOrganisation(ctx, strings.ToLower(org))
 		if err != nil {
 			resp.Diagnostics.AddError("Error importing MISP sharing group membership",

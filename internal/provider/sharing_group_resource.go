@@ -45,8 +45,6 @@ func (r *sharingGroupResource) Metadata(_ context.Context, req resource.Metadata
 	resp.TypeName = req.ProviderTypeName + "_sharing_group"
 }
 
-var idDigitsRe = regexp.MustCompile(`^[0-9]+$`)
-
 func (r *sharingGroupResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	keep := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
 	keepBool := []planmodifier.Bool{boolplanmodifier.UseStateForUnknown()}
@@ -114,7 +112,7 @@ func (r *sharingGroupResource) Schema(_ context.Context, _ resource.SchemaReques
 					"organisation_id": schema.StringAttribute{
 						MarkdownDescription: "Numeric id of the member organisation (e.g. `misp_organisation.partner.id`).",
 						Required:            true,
-						Validators:          []validator.String{stringvalidator.RegexMatches(idDigitsRe, "must be a numeric organisation id")},
+						Validators:          []validator.String{stringvalidator.RegexMatches(numericIDRe, "must be a numeric organisation id")},
 					},
 					"extend": schema.BoolAttribute{
 						MarkdownDescription: "Whether the member's users with the sharing-group permission may edit the group.",
@@ -133,7 +131,7 @@ func (r *sharingGroupResource) Schema(_ context.Context, _ resource.SchemaReques
 					"server_id": schema.StringAttribute{
 						MarkdownDescription: "Numeric id of the server; `0` is this MISP instance.",
 						Required:            true,
-						Validators:          []validator.String{stringvalidator.RegexMatches(idDigitsRe, "must be a numeric server id")},
+						Validators:          []validator.String{stringvalidator.RegexMatches(numericIDRe, "must be a numeric server id")},
 					},
 					"all_orgs": schema.BoolAttribute{
 						MarkdownDescription: "Share with every organisation of that server.",

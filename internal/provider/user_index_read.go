@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
@@ -37,8 +36,10 @@ func recordReadPlan(ctx context.Context, config tfsdk.Config, private privateSet
 		diags.Append(d...)
 		return
 	}
-	indexOK := cfg.NotificationDaily.IsNull() && cfg.NotificationWeekly.IsNull() && cfg.NotificationMonthly.IsNull() &&
-		cfg.ExternalAuthRequired.IsNull() && cfg.ExternalAuthKey.IsNull()
+	indexOK := true
+	for _, f := range userViewOnlyFields {
+		indexOK = indexOK && f.bind.value(&cfg).IsNull()
+	}
 	b, err := json.Marshal(indexOK)
 	if err != nil {
 		diags.AddError("Error recording the MISP user read plan", fmt.Sprintf("%s. This is a bug in the provider; please report it.", err))
@@ -90,37 +91,15 @@ func userRecordFromAnswer(ctx context.Context, c *misp.Client, u *misp.User) (*u
 	return &userRecord{User: *u, OrgName: orgName, RoleName: role.Name, ServerID: &sid}, true
 }
 
-// userViewOnlyField is an attribute the users index lacks: Read serves it from the view only when Create or
-// Update recorded that the configuration manages it.
-type userViewOnlyField struct {
-	name      string
-	model     func(*userResourceModel) attr.Value
-	unset     func(*userResourceModel) // makes the attribute read as never seen
-	sensitive bool
-}
-
-var userViewOnlyFields = []userViewOnlyField{
-	{"notification_daily", func(m *userResourceModel) attr.Value { return m.NotificationDaily },
-		func(m *userResourceModel) { m.NotificationDaily = types.BoolNull() }, false},
-	{"notification_weekly", func(m *userResourceModel) attr.Value { return m.NotificationWeekly },
-		func(m *userResourceModel) { m.NotificationWeekly = types.BoolNull() }, false},
-	{"notification_monthly", func(m *userResourceModel) attr.Value { return m.NotificationMonthly },
-		func(m *userResourceModel) { m.NotificationMonthly = types.BoolNull() }, false},
-	{"external_auth_required", func(m *userResourceModel) attr.Value { return m.ExternalAuthRequired },
-		func(m *userResourceModel) { m.ExternalAuthRequired = types.BoolNull() }, false},
-	{"external_auth_key", func(m *userResourceModel) attr.Value { return m.ExternalAuthKey },
-		func(m *userResourceModel) { m.ExternalAuthKey = types.StringNull() }, true},
-}
-
 // unverifiedViewOnly lists the attributes the configuration now manages that the last refresh could not see:
 // it came from the users index (the configuration did not manage them at the last apply).
-func unverifiedViewOnly(ctx context.Context, private privateGetter, config *userResourceModel) []userViewOnlyField {
+func unverifiedViewOnly(ctx context.Context, private privateGetter, config *userResourceModel) []*userField {
 	if !readFromIndex(ctx, private) {
 		return nil
 	}
-	var out []userViewOnlyField
+	var out []*userField
 	for _, f := range userViewOnlyFields {
-		if known(f.model(config)) {
+		if known(f.bind.value(config)) {
 			out = append(out, f)
 		}
 	}
@@ -130,7 +109,7 @@ func unverifiedViewOnly(ctx context.Context, private privateGetter, config *user
 // planViewOnlyDrift compares what the configuration newly manages with the user's view: a difference is drift
 // the refresh could not show, so an update is planned (date_modified unknown) and a warning names each
 // attribute; Update then sends them (sendUnverified). A view that cannot be read plans the update as well.
-func (r *userResource) planViewOnlyDrift(ctx context.Context, id string, fields []userViewOnlyField,
+func (r *userResource) planViewOnlyDrift(ctx context.Context, id string, fields []*userField,
 	state userResourceModel, plan *userResourceModel, diags *diag.Diagnostics,
 ) {
 	rec, err := readUser(ctx, r.pd.client, id)
@@ -144,7 +123,7 @@ func (r *userResource) planViewOnlyDrift(ctx context.Context, id string, fields 
 	fresh := state
 	fresh.setFromRecord(rec, state)
 	for _, f := range fields {
-		if f.model(&fresh).Equal(f.model(plan)) {
+		if f.bind.value(&fresh).Equal(f.bind.value(plan)) {
 			continue
 		}
 		plan.DateModified = types.StringUnknown()
@@ -156,13 +135,13 @@ func (r *userResource) planViewOnlyDrift(ctx context.Context, id string, fields 
 		}
 		diags.AddAttributeWarning(path.Root(f.name), "Drift in an attribute the refresh could not see",
 			fmt.Sprintf("MISP has %s = %s, which the last refresh could not show (MISP's users index lacks it): this apply "+
-				"sets it to %s.", f.name, f.model(&fresh), f.model(plan)))
+				"sets it to %s.", f.name, f.bind.value(&fresh), f.bind.value(plan)))
 	}
 }
 
 // sendUnverified makes Update send the attributes the last refresh could not see, whatever the state says.
-func sendUnverified(prior *userResourceModel, fields []userViewOnlyField) {
+func sendUnverified(prior *userResourceModel, fields []*userField) {
 	for _, f := range fields {
-		f.unset(prior)
+		f.bind.unset(prior)
 	}
 }

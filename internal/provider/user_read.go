@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/misp-iac/terraform-provider-misp/internal/misp"
@@ -92,54 +91,16 @@ func nameValue(s string) types.String {
 	return types.StringValue(s)
 }
 
-// userComputedModel holds the read-only attributes that misp_user shares with its data sources.
-type userComputedModel struct {
-	InvitedBy     types.String `tfsdk:"invited_by"`
-	NewsRead      types.String `tfsdk:"newsread"`
-	CurrentLogin  types.String `tfsdk:"current_login"`
-	LastLogin     types.String `tfsdk:"last_login"`
-	LastAPIAccess types.String `tfsdk:"last_api_access"`
-	LastPwChange  types.String `tfsdk:"last_pw_change"`
-	DateCreated   types.String `tfsdk:"date_created"`
-	DateModified  types.String `tfsdk:"date_modified"`
-	TOTPEnabled   types.Bool   `tfsdk:"totp_enabled"`
-	OrgName       types.String `tfsdk:"org_name"`
-	RoleName      types.String `tfsdk:"role_name"`
-}
-
-func (m *userComputedModel) setFromRecord(rec *userRecord) {
-	u := rec.User
-	m.InvitedBy = idValue(u.InvitedBy)
-	m.NewsRead = unixToRFC3339(u.NewsRead)
-	m.CurrentLogin = unixToRFC3339(u.CurrentLogin)
-	m.LastLogin = unixToRFC3339(u.LastLogin)
-	m.LastAPIAccess = unixToRFC3339(u.LastAPIAccess)
-	m.LastPwChange = unixToRFC3339(u.LastPwChange)
-	m.DateCreated = unixToRFC3339(u.DateCreated)
-	m.DateModified = unixToRFC3339(u.DateModified)
-	if !rec.FromIndex {
-		m.TOTPEnabled = types.BoolValue(bool(u.TOTPIsSet))
+// emailSearchTerm is the part of an e-mail address to give MISP's e-mail filter, which reads a leading "!" as
+// NOT and "|" as OR and matches substrings: the longest run of the address without "|", its leading "!"s
+// dropped. The caller keeps only the exact address from what it matches.
+func emailSearchTerm(email string) string {
+	best := ""
+	for _, part := range strings.Split(email, "|") {
+		part = strings.TrimLeft(part, "!")
+		if len(part) > len(best) {
+			best = part
+		}
 	}
-	m.OrgName = nameValue(rec.OrgName)
-	m.RoleName = nameValue(rec.RoleName)
-}
-
-// userFieldPaths maps MISP's user field names (as in its validation errors) to misp_user attributes.
-var userFieldPaths = map[string]path.Path{
-	"email":                  path.Root("email"),
-	"org_id":                 path.Root("org_id"),
-	"role_id":                path.Root("role_id"),
-	"server_id":              path.Root("server_id"),
-	"password":               path.Root("password_wo"),
-	"autoalert":              path.Root("autoalert"),
-	"contactalert":           path.Root("contactalert"),
-	"disabled":               path.Root("disabled"),
-	"termsaccepted":          path.Root("termsaccepted"),
-	"change_pw":              path.Root("change_pw"),
-	"gpgkey":                 path.Root("gpgkey"),
-	"certif_public":          path.Root("certif_public"),
-	"nids_sid":               path.Root("nids_sid"),
-	"expiration":             path.Root("expiration"),
-	"external_auth_required": path.Root("external_auth_required"),
-	"external_auth_key":      path.Root("external_auth_key"),
+	return best
 }

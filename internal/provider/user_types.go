@@ -1,16 +1,11 @@
 package provider
 
 import (
-	"context"
-	"fmt"
 	"strings"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/attr"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
-	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
 
 // userStringKind selects how two values of a misp_user string attribute are compared. MISP normalises
@@ -34,24 +29,14 @@ const (
 	userInstantKind
 )
 
-var (
-	_ basetypes.StringTypable                    = userStringType{}
-	_ basetypes.StringValuableWithSemanticEquals = userStringValue{}
+// userStringType is the attr.Type of those attributes, userStringValue a value of it (semantic_string.go).
+type (
+	userStringType  = semanticStringType[userStringKind]
+	userStringValue = semanticStringValue[userStringKind]
 )
 
-// userStringType is the attr.Type of those attributes.
-type userStringType struct {
-	basetypes.StringType
-	kind userStringKind
-}
-
-func (t userStringType) Equal(o attr.Type) bool {
-	other, ok := o.(userStringType)
-	return ok && other.kind == t.kind
-}
-
-func (t userStringType) String() string {
-	switch t.kind {
+func (k userStringKind) typeName() string {
+	switch k {
 	case userEmailKind:
 		return "provider.userEmailType"
 	case userTrimmedKind:
@@ -61,48 +46,7 @@ func (t userStringType) String() string {
 	}
 }
 
-func (t userStringType) ValueFromString(_ context.Context, in basetypes.StringValue) (basetypes.StringValuable, diag.Diagnostics) {
-	return userStringValue{StringValue: in, kind: t.kind}, nil
-}
-
-func (t userStringType) ValueFromTerraform(ctx context.Context, in tftypes.Value) (attr.Value, error) {
-	v, err := t.StringType.ValueFromTerraform(ctx, in)
-	if err != nil {
-		return nil, fmt.Errorf("decode %s: %w", t.String(), err)
-	}
-	sv, ok := v.(basetypes.StringValue)
-	if !ok {
-		return nil, fmt.Errorf("decode %s: unexpected value type %T", t.String(), v)
-	}
-	return userStringValue{StringValue: sv, kind: t.kind}, nil
-}
-
-func (t userStringType) ValueType(context.Context) attr.Value { return userStringValue{kind: t.kind} }
-
-// userStringValue is a value of userStringType.
-type userStringValue struct {
-	basetypes.StringValue
-	kind userStringKind
-}
-
-func (v userStringValue) Equal(o attr.Value) bool {
-	other, ok := o.(userStringValue)
-	return ok && other.kind == v.kind && v.StringValue.Equal(other.StringValue)
-}
-
-func (v userStringValue) Type(context.Context) attr.Type { return userStringType{kind: v.kind} }
-
-// StringSemanticEquals reports whether MISP would consider the two values the same.
-func (v userStringValue) StringSemanticEquals(_ context.Context, newValuable basetypes.StringValuable) (bool, diag.Diagnostics) {
-	var diags diag.Diagnostics
-	other, ok := newValuable.(userStringValue)
-	if !ok {
-		diags.AddError("Semantic equality check error",
-			fmt.Sprintf("Expected %T, got %T. This is a bug in the provider; please report it.", v, newValuable))
-		return false, diags
-	}
-	return userStringsEquivalent(v.kind, v.ValueString(), other.ValueString()), diags
-}
+func (k userStringKind) equivalent(a, b string) bool { return userStringsEquivalent(k, a, b) }
 
 // userStringsEquivalent compares two strings the way MISP treats them for kind.
 func userStringsEquivalent(kind userStringKind, a, b string) bool {
@@ -138,13 +82,13 @@ func phpTrim(s string) string { return strings.Trim(s, " \t\n\r\x00\x0B") }
 // Constructors for the three kinds; a null or unknown input stays null or unknown.
 
 func userEmailValue(v basetypes.StringValue) userStringValue {
-	return userStringValue{StringValue: v, kind: userEmailKind}
+	return userStringValue{StringValue: v, rule: userEmailKind}
 }
 
 func userTrimmedValue(v basetypes.StringValue) userStringValue {
-	return userStringValue{StringValue: v, kind: userTrimmedKind}
+	return userStringValue{StringValue: v, rule: userTrimmedKind}
 }
 
 func userInstantValue(v basetypes.StringValue) userStringValue {
-	return userStringValue{StringValue: v, kind: userInstantKind}
+	return userStringValue{StringValue: v, rule: userInstantKind}
 }

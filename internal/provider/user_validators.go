@@ -14,9 +14,6 @@ import (
 // letters, digits and !#$%&'*+/=?^_`{|}~- before the @, then [a-z0-9_.-] (no TLD needed).
 var userEmailRe = regexp.MustCompile("(?i)^[\\p{L}0-9!#$%&'*+/=?^_`{|}~-]+(?:\\.[\\p{L}0-9!#$%&'*+/=?^_`{|}~-]+)*@[a-z0-9_\\-.]+$")
 
-// numericIDRe is a MISP object id.
-var numericIDRe = regexp.MustCompile(`^[0-9]+$`)
-
 // userPasswordMinLength is MISP's default Security.password_policy_length (§1.4).
 const userPasswordMinLength = 12
 

@@ -6,13 +6,13 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
-	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/misp-iac/terraform-provider-misp/internal/misp"
 )
@@ -128,36 +128,27 @@ func (d *usersDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 }
 
 // details completes each index row with the admin view (TOTP, notifications, external auth), a few
-// requests at a time. A user deleted meanwhile is left out.
+// requests at a time; the first failure cancels the rest. A user deleted meanwhile is left out.
 func (d *usersDataSource) details(ctx context.Context, entries []misp.UserIndexEntry) ([]*userRecord, error) {
 	out := make([]*userRecord, len(entries))
-	errs := make([]error, len(entries))
-	sem := make(chan struct{}, usersViewConcurrency)
-	var wg sync.WaitGroup
-	for i := range entries {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func(i int) {
-			defer wg.Done()
-			defer func() { <-sem }()
-			e := entries[i]
-			v, err := d.pd.client.GetUser(ctx, e.User.ID.String())
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(usersViewConcurrency)
+	for i, e := range entries {
+		g.Go(func() error {
+			v, err := d.pd.client.GetUser(gctx, e.User.ID.String())
 			if errors.Is(err, misp.ErrNotFound) {
-				return
+				return nil
 			}
 			if err != nil {
-				errs[i] = err
-				return
+				return err
 			}
 			sid := idString(e.User.ServerID)
 			out[i] = &userRecord{User: v.User, OrgName: e.Organisation.Name, RoleName: e.Role.Name, ServerID: &sid}
-		}(i)
+			return nil
+		})
 	}
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return nil, fmt.Errorf("read user details: %w", err)
-		}
+	if err := g.Wait(); err != nil {
+		return nil, fmt.Errorf("read user details: %w", err)
 	}
 	records := make([]*userRecord, 0, len(out))
 	for _, r := range out {

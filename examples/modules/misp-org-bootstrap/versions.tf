@@ -3,7 +3,8 @@ terraform {
 
   required_providers {
     misp = {
-      source = "misp-iac/misp"
+      source  = "misp-iac/misp"
+      version = "~> 0.1"
     }
   }
 }

@@ -1,26 +1,5 @@
 // Command mispfake serves the fakemisp MISP 2.5.1 emulator over HTTP(S) for demos, module authors' CI and manual
-// testing.
-//
-//	mispfake -listen 127.0.0.1:8080 -admin-key <40 alphanumerics>
-//
-// Once it accepts connections it prints "MISP_URL=http://host:port" on stdout (and "MISP_API_KEY=<key>" when it
-// generated the key), logs one line per request to stderr (method, path, status, duration; never a key), and
-// serves until SIGINT or SIGTERM, then exits 0.
-//
-// Flags:
-//
-//	-listen ADDR        address to listen on (default 127.0.0.1:8080; port 0 picks a free port)
-//	-admin-key KEY      the site admin's API key (40 alphanumerics); generated and printed if empty
-//	-state FILE         persist the data to FILE (JSON, write-to-temp-and-rename on every change) and reload it at
-//	                    start; a corrupt or unreadable file is an error, never replaced
-//	-tls                serve HTTPS with a fresh self-signed certificate
-//	-tls-cert-out FILE  write that certificate (PEM) to FILE, for clients' CA bundles
-//	-faults SPEC        inject faults from the start (vocabulary: see package fakemisp)
-//	-no-control         turn the /_mispfake/ control API off
-//	-fail-email         make every e-mail MISP would send fail, as with a broken mail setup (password resets then
-//	                    answer {"saved": false, ...}); POST /_mispfake/email {"fail": false} turns it off
-//	-seed N             seed for generated values and fault injection (0: random)
-//	-quiet              do not log requests
+// testing. `mispfake -h` prints the whole manual (usage below); keep the two in step.
 package main
 
 import (
@@ -31,6 +10,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"encoding/json"
 	"encoding/pem"
 	"errors"
 	"flag"
@@ -51,6 +31,74 @@ import (
 	"github.com/misp-iac/terraform-provider-misp/internal/fakemisp"
 )
 
+// version is set at build time by goreleaser with -ldflags "-X main.version=...".
+var version = "dev"
+
+// usageText is what -h prints before the flag list.
+const usageText = `mispfake — an in-memory MISP 2.5.1 emulator (users, organisations, roles) for tests, demos and module CI.
+
+Usage:
+  mispfake [flags]
+
+  mispfake -listen 127.0.0.1:0                        a free port, a generated key
+  mispfake -listen 127.0.0.1:8080 -admin-key KEY -state misp.json
+
+Printed lines (stdout), once it accepts connections:
+  MISP_URL=http://127.0.0.1:PORT   (https:// with -tls) the URL to give the provider (url or MISP_URL)
+  MISP_API_KEY=<40 characters>     the site admin's API key, unless -admin-key was given
+Nothing else goes to stdout, so a script can start it in the background with stdout to a file and read the
+two lines from there, e.g.:
+  mispfake -listen 127.0.0.1:0 -quiet >mispfake.env & until grep -q '^MISP_URL=' mispfake.env; do sleep 0.1; done
+  set -a; . ./mispfake.env; set +a
+Requests are logged to stderr, one line each (method, path, status, duration; never a key); -quiet stops it.
+It serves until SIGINT or SIGTERM, then saves the state (with -state) and exits 0.
+
+Seed data (a fresh MISP): organisation 1 "ORGNAME", roles 1-6 (default role 3 "User"), the site admin
+user 1 admin@admin.test whose API key is -admin-key or the generated one.
+
+State (-state FILE):
+  The data is saved to FILE (JSON, written to a temporary file and renamed) on every change and loaded at
+  start; a corrupt or unreadable file is an error, never replaced. The admin key is kept in FILE too, so a
+  restart with -state and without -admin-key serves the same key again (and prints it). FILE holds that key
+  in clear: keep it private (it is written with mode 0600).
+
+Control API (unless -no-control), JSON, only with the site admin's key in the Authorization header; not
+counted, logged or faulted:
+  GET    /_mispfake/stats                    {"total": n, "counters": {"METHOD /template": n}}
+  GET    /_mispfake/requests                 the request log; DELETE clears it
+  POST   /_mispfake/reset                    back to the seed data; POST /_mispfake/reset/counters: counters only
+  GET    /_mispfake/faults                   active faults; POST adds {"spec": "..."} or a fault object;
+                                             DELETE or POST /_mispfake/faults/clear removes them
+  GET    /_mispfake/{users|organisations|roles}[/ID]   list, or one record
+  POST   /_mispfake/{users|organisations|roles}        create from fields -> {"id": ...} (users: "authkey" too)
+  PATCH  /_mispfake/{users|organisations|roles}/ID     change fields, as a person in the MISP UI would
+                                                       (e.g. {"role_id": 2}, {"last_login": 1700000000})
+  DELETE /_mispfake/{users|organisations|roles}/ID     delete
+  POST   /_mispfake/users/ID/authkeys        a new API key for the user -> {"authkey": ...}
+  POST   /_mispfake/roles/ID/default         make role ID the default; GET /_mispfake/default_role reads it
+  GET    /_mispfake/snapshot                 the data as JSON; PUT restores it
+  GET    /_mispfake/email                    {"fail": bool, "emails": [...]} (e-mails are logged, never sent);
+                                             POST {"fail": true|false} breaks or mends e-mail; DELETE clears
+  Example: curl -s -H "Authorization: $MISP_API_KEY" "$MISP_URL/_mispfake/users"
+
+Faults (-faults SPEC, or POST /_mispfake/faults {"spec": SPEC}): a list separated by ";"
+  KIND[:key=value[,key=value...]][@PATTERN]
+  KIND     error | latency | ratelimit | drop | lost_response
+  keys     rate=0.25 (probability, default 1), status=503 (for error, default 500), min=10ms,max=200ms or
+           latency=50ms, retry=2 (Retry-After seconds for ratelimit), count=3 (stop after that many)
+  PATTERN  an endpoint such as "POST /admin/users/add" or "GET /admin/users/view/{id}"; * matches anything,
+           a trailing /* also deeper paths; default *
+  Example: -faults 'error:status=503,rate=0.2@POST /admin/users/*; latency:min=5ms,max=20ms'
+
+TLS (-tls): HTTPS with a fresh self-signed certificate for 127.0.0.1, ::1, localhost and the host name;
+-tls-cert-out FILE writes it (PEM) for the client's CA bundle (the provider's ca_cert_file).
+
+E-mail (-fail-email): every e-mail MISP would send fails, as with a broken mail setup; password resets then
+answer {"saved": false, ...} and change nothing. POST /_mispfake/email {"fail": false} mends it.
+
+Flags:
+`
+
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
@@ -60,17 +108,21 @@ func main() {
 
 // config is the parsed command line.
 type config struct {
-	listen, adminKey, state, certOut, faults string
-	tls, noControl, quiet, failEmail         bool
-	seed                                     int64
+	listen, adminKey, state, certOut, faults  string
+	tls, noControl, quiet, failEmail, version bool
+	seed                                      int64
 }
 
 func parseFlags(args []string, stderr io.Writer) (config, error) {
 	var c config
 	fset := flag.NewFlagSet("mispfake", flag.ContinueOnError)
 	fset.SetOutput(stderr)
+	fset.Usage = func() {
+		_, _ = fmt.Fprint(fset.Output(), usageText)
+		fset.PrintDefaults()
+	}
 	fset.StringVar(&c.listen, "listen", "127.0.0.1:8080", "address to listen on (port 0 picks a free port)")
-	fset.StringVar(&c.adminKey, "admin-key", "", "site admin API key (40 alphanumerics); generated and printed if empty")
+	fset.StringVar(&c.adminKey, "admin-key", "", "site admin API key (40 alphanumerics); if empty, the one saved in -state or a generated one, printed")
 	fset.StringVar(&c.state, "state", "", "JSON file to persist the data to and reload it from")
 	fset.BoolVar(&c.tls, "tls", false, "serve HTTPS with a fresh self-signed certificate")
 	fset.StringVar(&c.certOut, "tls-cert-out", "", "write the self-signed certificate (PEM) to this file")
@@ -79,6 +131,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fset.BoolVar(&c.failEmail, "fail-email", false, "make every e-mail MISP would send fail (broken mail setup)")
 	fset.Int64Var(&c.seed, "seed", 0, "seed for generated values and fault injection (0: random)")
 	fset.BoolVar(&c.quiet, "quiet", false, "do not log requests")
+	fset.BoolVar(&c.version, "version", false, "print the version and exit")
 	if err := fset.Parse(args); err != nil {
 		return c, err
 	}
@@ -117,6 +170,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		logger.Print(err)
 		return 2
 	}
+	if c.version {
+		_, _ = fmt.Fprintf(stdout, "mispfake %s\n", version)
+		return 0
+	}
 	faults, err := fakemisp.ParseFaults(c.faults)
 	if err != nil {
 		logger.Printf("-faults: %v", err)
@@ -124,7 +181,19 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 
 	p := &persister{path: c.state, logger: logger}
-	opts := fakemisp.Options{AdminKey: c.adminKey, DisableControlAPI: c.noControl, Seed: c.seed, OnChange: p.save,
+	var saved []byte
+	adminKey := c.adminKey
+	if c.state != "" {
+		var savedKey string
+		if saved, savedKey, err = readState(c.state); err != nil {
+			logger.Print(err)
+			return 1
+		}
+		if adminKey == "" {
+			adminKey = savedKey // the same key as before the restart
+		}
+	}
+	opts := fakemisp.Options{AdminKey: adminKey, DisableControlAPI: c.noControl, Seed: c.seed, OnChange: p.save,
 		FailEmail: c.failEmail}
 	if !c.quiet {
 		opts.Logf = func(format string, args ...any) { logger.Printf(format, args...) }
@@ -132,7 +201,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	srv := fakemisp.New(opts)
 	p.srv = srv
 	if c.state != "" {
-		if err := p.load(); err != nil {
+		if err := p.load(saved); err != nil {
 			logger.Print(err)
 			return 1
 		}
@@ -220,14 +289,36 @@ type persister struct {
 	ready bool // set once the file has been loaded or created
 }
 
-// load reads the state file if it exists (a corrupt or unreadable file is an error) or creates it.
-func (p *persister) load() error {
-	data, err := os.ReadFile(p.path)
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-	case err != nil:
-		return fmt.Errorf("state file %s: %w", p.path, err)
-	default:
+// stateKeyField is the member of the -state file, beside the emulator's snapshot, that keeps the admin key (the
+// snapshot itself holds only hashes of keys), so that a restart without -admin-key serves the same key.
+const stateKeyField = "mispfake_admin_key"
+
+// readState reads the -state file: its contents (nil when it does not exist yet) and the admin key saved in it
+// ("" if none). An unreadable file, or one that is not JSON, is an error.
+func readState(path string) ([]byte, string, error) {
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, "", nil
+	}
+	if err != nil {
+		return nil, "", fmt.Errorf("state file %s: %w", path, err)
+	}
+	var doc map[string]json.RawMessage
+	if err := json.Unmarshal(data, &doc); err != nil {
+		return nil, "", fmt.Errorf("state file %s is not a mispfake state (refusing to replace it): %w", path, err)
+	}
+	var key string
+	if raw, ok := doc[stateKeyField]; ok {
+		if err := json.Unmarshal(raw, &key); err != nil || !validKey(key) {
+			return nil, "", fmt.Errorf("state file %s: %s is not a 40-character key (refusing to replace it)", path, stateKeyField)
+		}
+	}
+	return data, key, nil
+}
+
+// load restores the state file's contents (if the file existed), then writes the file.
+func (p *persister) load(data []byte) error {
+	if data != nil {
 		if err := p.srv.Restore(data); err != nil {
 			return fmt.Errorf("state file %s is not a mispfake state (refusing to replace it): %w", p.path, err)
 		}
@@ -254,7 +345,18 @@ func (p *persister) flush() error {
 	if !p.ready {
 		return nil
 	}
-	data, err := p.srv.Snapshot()
+	snap, err := p.srv.Snapshot()
+	if err != nil {
+		return fmt.Errorf("state file %s: %w", p.path, err)
+	}
+	var doc map[string]json.RawMessage
+	if err := json.Unmarshal(snap, &doc); err != nil {
+		return fmt.Errorf("state file %s: %w", p.path, err)
+	}
+	if doc[stateKeyField], err = json.Marshal(p.srv.AdminKey()); err != nil {
+		return fmt.Errorf("state file %s: %w", p.path, err)
+	}
+	data, err := json.MarshalIndent(doc, "", "  ")
 	if err != nil {
 		return fmt.Errorf("state file %s: %w", p.path, err)
 	}

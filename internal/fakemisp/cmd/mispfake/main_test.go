@@ -303,3 +303,91 @@ func TestRunFailEmail(t *testing.T) {
 		t.Fatalf("exit code %d", rc)
 	}
 }
+
+func TestRunHelpDocumentsOutputControlAPIStateFaultsTLS(t *testing.T) {
+	var stdout, stderr strings.Builder
+	if rc := run(t.Context(), []string{"-h"}, &stdout, &stderr); rc != 0 {
+		t.Fatalf("-h: exit code %d", rc)
+	}
+	help := stdout.String() + stderr.String()
+	for _, want := range []string{
+		"MISP_URL=", "MISP_API_KEY=", // the printed lines
+		"/_mispfake/stats", "/_mispfake/requests", "/_mispfake/reset", "/_mispfake/faults", "/_mispfake/snapshot",
+		"/_mispfake/default_role", "/_mispfake/email", "/_mispfake/{users|organisations|roles}", "/authkeys",
+		"State (-state FILE)", "lost_response", "ratelimit", "-tls-cert-out", "-fail-email", "SIGTERM",
+		"-version", "-no-control", "-seed", "-quiet", "-listen",
+	} {
+		if !strings.Contains(help, want) {
+			t.Errorf("-h does not mention %q", want)
+		}
+	}
+}
+
+func TestRunVersion(t *testing.T) {
+	var stdout strings.Builder
+	if rc := run(t.Context(), []string{"-version"}, &stdout, io.Discard); rc != 0 {
+		t.Fatalf("-version: exit code %d", rc)
+	}
+	if got := stdout.String(); got != "mispfake dev\n" {
+		t.Errorf("-version printed %q, want %q", got, "mispfake dev\n")
+	}
+}
+
+// TestRunStateKeepsTheGeneratedKey: with -state and no -admin-key, a restart serves (and prints) the key of the
+// first start, and the site admin has one key, not one more per restart.
+func TestRunStateKeepsTheGeneratedKey(t *testing.T) {
+	state := filepath.Join(t.TempDir(), "state.json")
+	keys := make([]string, 0, 3)
+	for range 3 {
+		st := start(t, "-listen", "127.0.0.1:0", "-state", state, "-quiet")
+		url := strings.TrimPrefix(st.lines[0], "MISP_URL=")
+		k := strings.TrimPrefix(st.lines[1], "MISP_API_KEY=")
+		if code, _ := get(t, http.DefaultClient, url+"/users/view/me", k); code != 200 {
+			t.Fatalf("the printed key does not work: %d", code)
+		}
+		keys = append(keys, k)
+		if rc := st.stop(t); rc != 0 {
+			t.Fatalf("exit code %d", rc)
+		}
+	}
+	if keys[1] != keys[0] || keys[2] != keys[0] {
+		t.Fatal("a restart with -state and no -admin-key printed another key")
+	}
+	raw, err := os.ReadFile(state)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Keys []map[string]any `json:"auth_keys"`
+	}
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		t.Fatal(err)
+	}
+	if len(doc.Keys) != 1 {
+		t.Errorf("the state holds %d auth keys after three starts, want 1", len(doc.Keys))
+	}
+	info, err := os.Stat(state)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.Mode().Perm() != 0o600 {
+		t.Errorf("state file mode %v, want 0600 (it holds the admin key)", info.Mode().Perm())
+	}
+
+	// An explicit -admin-key still wins, and is the one kept from then on.
+	st := start(t, "-listen", "127.0.0.1:0", "-state", state, "-admin-key", key, "-quiet")
+	url := strings.TrimPrefix(st.lines[0], "MISP_URL=")
+	if code, _ := get(t, http.DefaultClient, url+"/users/view/me", key); code != 200 {
+		t.Fatalf("-admin-key over a saved key: %d", code)
+	}
+	if rc := st.stop(t); rc != 0 {
+		t.Fatalf("exit code %d", rc)
+	}
+	st = start(t, "-listen", "127.0.0.1:0", "-state", state, "-quiet")
+	if got := strings.TrimPrefix(st.lines[1], "MISP_API_KEY="); got != key {
+		t.Error("after a start with -admin-key, a restart without it did not serve that key")
+	}
+	if rc := st.stop(t); rc != 0 {
+		t.Fatalf("exit code %d", rc)
+	}
+}
