@@ -56,8 +56,8 @@ func (r *sharingGroupResource) Schema(_ context.Context, _ resource.SchemaReques
 	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "A MISP sharing group: a named set of organisations (and of servers) that data can be shared " +
-			"with. Needs a site admin's API key: MISP 2.5.1 silently ignores the edits of any other key (§10.6 of the " +
-			"project's MISP notes), so other keys are refused at plan time.\n\n" +
+			"with. Needs a site admin's API key: MISP 2.5.1 answers success to the edits of " +
+			"any other key but applies none of them, so other keys are refused at plan time.\n\n" +
 			"Membership can be managed in two ways; use one of them per group, never both:\n\n" +
 			"* `organisations` (and `servers`) here, authoritative: the apply adds and removes members until MISP holds " +
 			"exactly the configured set. Left out of the configuration, the members in MISP are kept and shown.\n" +
