@@ -13,7 +13,7 @@ func TestSharingGroupsAsMISP(t *testing.T) {
 	post := func(path string, body any) reply { return e.do(req{method: http.MethodPost, path: path, body: body}) }
 	get := func(path string) reply { return e.do(req{method: http.MethodGet, path: path}) }
 	orgA := post("/admin/organisations/add", map[string]any{"name": "sgt-partner-a"})
-	aID, aUUID := orgA.at("Organisation", "id").(string), orgA.at("Organisation", "uuid").(string)
+	aID, aUUID := orgA.strAt("Organisation", "id"), orgA.strAt("Organisation", "uuid")
 
 	one := post("/sharing_groups/add", map[string]any{"name": "sgt-one", "description": "d1", "releasability": "r1"})
 	if one.status != http.StatusOK || one.at("SharingGroup", "org_id") != "1" || one.at("SharingGroup", "active") != true ||
@@ -21,18 +21,18 @@ func TestSharingGroupsAsMISP(t *testing.T) {
 		t.Fatalf("add: %d %s", one.status, one.raw)
 	}
 	// The creator's organisation owns the group but is not a member; this instance is added with all_orgs false.
-	if members := one.at("SharingGroupOrg").([]any); len(members) != 0 {
+	if members := one.listAt("SharingGroupOrg"); len(members) != 0 {
 		t.Errorf("creator became a member: %s", one.raw)
 	}
-	servers := one.at("SharingGroupServer").([]any)
-	if len(servers) != 1 || servers[0].(map[string]any)["server_id"] != "0" || servers[0].(map[string]any)["all_orgs"] != false {
+	servers := one.listAt("SharingGroupServer")
+	if len(servers) != 1 || first(servers)["server_id"] != "0" || first(servers)["all_orgs"] != false {
 		t.Errorf("servers after add: %s", one.raw)
 	}
-	id := one.at("SharingGroup", "id").(string)
+	id := one.strAt("SharingGroup", "id")
 
 	// A name already taken (case-insensitively) gets a random suffix.
 	dup := post("/sharing_groups/add", map[string]any{"name": "SGT-ONE"})
-	if name := dup.at("SharingGroup", "name").(string); !strings.HasPrefix(name, "SGT-ONE_") {
+	if name := dup.strAt("SharingGroup", "name"); !strings.HasPrefix(name, "SGT-ONE_") {
 		t.Errorf("duplicate name kept as %q", name)
 	}
 	// No name: 403 saveFail.
@@ -47,8 +47,8 @@ func TestSharingGroupsAsMISP(t *testing.T) {
 		t.Errorf("external organisation: %d %s / %s", ext.status, ext.raw, r.raw)
 	}
 	r = post("/sharing_groups/add", map[string]any{"name": "sgt-three", "SharingGroupOrg": []any{map[string]any{"id": aID}}})
-	if m := r.at("SharingGroupOrg").([]any); len(m) != 1 || m[0].(map[string]any)["org_id"] != "0" ||
-		len(r.at("SharingGroupServer").([]any)) != 1 {
+	if m := r.listAt("SharingGroupOrg"); len(m) != 1 || first(m)["org_id"] != "0" ||
+		len(r.listAt("SharingGroupServer")) != 1 {
 		t.Errorf("member by id: %s", r.raw)
 	}
 
@@ -65,12 +65,12 @@ func TestSharingGroupsAsMISP(t *testing.T) {
 	r = post("/sharing_groups/edit/"+id, map[string]any{"description": "d2",
 		"SharingGroupOrg":    []any{map[string]any{"uuid": aUUID, "extend": true}},
 		"SharingGroupServer": []any{map[string]any{"url": e.srv.URL, "all_orgs": true}}})
-	if r.at("SharingGroup", "description") != "d2" || len(r.at("SharingGroupOrg").([]any)) != 1 ||
-		r.at("SharingGroupServer").([]any)[0].(map[string]any)["all_orgs"] != true {
+	if r.at("SharingGroup", "description") != "d2" || len(r.listAt("SharingGroupOrg")) != 1 ||
+		first(r.listAt("SharingGroupServer"))["all_orgs"] != true {
 		t.Errorf("edit with members: %s", r.raw)
 	}
 	r = post("/sharing_groups/edit/"+id, map[string]any{"SharingGroupOrg": []any{map[string]any{"uuid": aUUID, "extend": false}}})
-	if m := r.at("SharingGroupOrg").([]any); len(m) != 1 || m[0].(map[string]any)["extend"] != false {
+	if m := r.listAt("SharingGroupOrg"); len(m) != 1 || first(m)["extend"] != false {
 		t.Errorf("extend update: %s", r.raw)
 	}
 
@@ -93,17 +93,17 @@ func TestSharingGroupsAsMISP(t *testing.T) {
 
 	// The view names server 0 "Local instance" with this instance's URL; the index's Server is [].
 	v := get("/sharing_groups/view/" + id)
-	sv := v.at("SharingGroupServer").([]any)[0].(map[string]any)["Server"].(map[string]any)
+	sv := asMap(first(v.listAt("SharingGroupServer"))["Server"])
 	if sv["name"] != "Local instance" || sv["url"] != e.srv.URL || v.at("SharingGroup", "sync_org_name") != "ORGNAME" {
 		t.Errorf("view: %s", v.raw)
 	}
 	idx := get("/sharing_groups/index")
 	found := false
-	for _, item := range idx.at("response").([]any) {
-		m := item.(map[string]any)
-		if m["SharingGroup"].(map[string]any)["id"] == id {
+	for _, it := range idx.listAt("response") {
+		m := asMap(it)
+		if asMap(m["SharingGroup"])["id"] == id {
 			found = true
-			if fmt.Sprint(m["SharingGroupServer"].([]any)[0].(map[string]any)["Server"]) != "[]" || m["editable"] != true {
+			if fmt.Sprint(first(asList(m["SharingGroupServer"]))["Server"]) != "[]" || m["editable"] != true {
 				t.Errorf("index item: %v", m)
 			}
 		}
@@ -120,7 +120,7 @@ func TestSharingGroupsAsMISP(t *testing.T) {
 	}
 
 	// An add with an existing group's uuid updates that group.
-	u := one.at("SharingGroup", "uuid").(string)
+	u := one.strAt("SharingGroup", "uuid")
 	r = post("/sharing_groups/add", map[string]any{"name": "sgt-renamed-by-add", "uuid": strings.ToUpper(u)})
 	if r.at("SharingGroup", "id") != id || r.at("SharingGroup", "name") != "sgt-renamed-by-add" {
 		t.Errorf("add with an existing uuid: %s", r.raw)
@@ -148,7 +148,7 @@ func TestSharingGroupsAsMISP(t *testing.T) {
 	if r := post("/admin/organisations/delete/"+aID, nil); r.status != http.StatusOK {
 		t.Fatalf("delete org: %d %s", r.status, r.raw)
 	}
-	if m := get("/sharing_groups/view/" + id).at("SharingGroupOrg").([]any); len(m) != 0 {
+	if m := get("/sharing_groups/view/" + id).listAt("SharingGroupOrg"); len(m) != 0 {
 		t.Errorf("membership of a deleted organisation kept: %v", m)
 	}
 	if r := post("/sharing_groups/delete/"+id, nil); r.status != http.StatusOK || r.at("name") != "SharingGroup deleted" || r.at("id") != id {
@@ -182,7 +182,7 @@ func TestSharingGroupsGoAPI(t *testing.T) {
 		t.Fatal(err)
 	}
 	v := e.do(req{method: http.MethodGet, path: "/sharing_groups/view/" + id})
-	if v.at("SharingGroup", "active") != false || len(v.at("SharingGroupOrg").([]any)) != 1 || len(v.at("SharingGroupServer").([]any)) != 1 {
+	if v.at("SharingGroup", "active") != false || len(v.listAt("SharingGroupOrg")) != 1 || len(v.listAt("SharingGroupServer")) != 1 {
 		t.Fatalf("view after UI changes: %s", v.raw)
 	}
 	snap, err := e.s.Snapshot()
@@ -192,13 +192,13 @@ func TestSharingGroupsGoAPI(t *testing.T) {
 	if err := e.s.DeleteOrganisation(orgID); err != nil {
 		t.Fatal(err)
 	}
-	if m := e.do(req{method: http.MethodGet, path: "/sharing_groups/view/" + id}).at("SharingGroupOrg").([]any); len(m) != 0 {
+	if m := e.do(req{method: http.MethodGet, path: "/sharing_groups/view/" + id}).listAt("SharingGroupOrg"); len(m) != 0 {
 		t.Errorf("membership kept after the organisation was deleted: %v", m)
 	}
 	if err := e.s.Restore(snap); err != nil {
 		t.Fatal(err)
 	}
-	if m := e.do(req{method: http.MethodGet, path: "/sharing_groups/view/" + id}).at("SharingGroupOrg").([]any); len(m) != 1 {
+	if m := e.do(req{method: http.MethodGet, path: "/sharing_groups/view/" + id}).listAt("SharingGroupOrg"); len(m) != 1 {
 		t.Errorf("snapshot lost the membership: %v", m)
 	}
 	if err := e.s.DeleteSharingGroup(id); err != nil {
@@ -218,8 +218,8 @@ func TestSharingGroupsPyMISPShapes(t *testing.T) {
 	// add_sharing_group: a MISPSharingGroup's JSON.
 	add := post("/sharingGroups/add", map[string]any{"name": "py-group", "releasability": "r", "description": "d",
 		"SharingGroupOrg": []any{map[string]any{"extend": true, "Organisation": map[string]any{"name": "partner"}}}})
-	id, _ := add.at("SharingGroup", "id").(string)
-	if add.status != http.StatusOK || id == "" || len(add.at("SharingGroupOrg").([]any)) != 1 {
+	id := add.strAt("SharingGroup", "id")
+	if add.status != http.StatusOK || id == "" || len(add.listAt("SharingGroupOrg")) != 1 {
 		t.Fatalf("add_sharing_group: %d %s", add.status, add.raw)
 	}
 	for _, c := range []struct {
@@ -242,4 +242,32 @@ func TestSharingGroupsPyMISPShapes(t *testing.T) {
 			t.Errorf("%s %s: %d, want %d (%s)", c.method, c.path, r.status, c.want, r.raw)
 		}
 	}
+}
+
+func (r reply) listAt(path ...string) []any {
+	l, _ := r.at(path...).([]any)
+	return l
+}
+
+func (r reply) strAt(path ...string) string {
+	v, _ := r.at(path...).(string)
+	return v
+}
+
+func asMap(v any) map[string]any {
+	m, _ := v.(map[string]any)
+	return m
+}
+
+func asList(v any) []any {
+	l, _ := v.([]any)
+	return l
+}
+
+// first is the first object of a list, or nil.
+func first(l []any) map[string]any {
+	if len(l) == 0 {
+		return nil
+	}
+	return asMap(l[0])
 }

@@ -38,8 +38,12 @@ type sharingGroupsDataSource struct{ client *misp.Client }
 // sharingGroupDataSourceAttributes are one group's attributes in a data source; with lookup, id, uuid and name
 // are also accepted as search keys.
 func sharingGroupDataSourceAttributes(lookup bool) map[string]schema.Attribute {
-	str := func(desc string) schema.StringAttribute { return schema.StringAttribute{MarkdownDescription: desc, Computed: true} }
-	boolean := func(desc string) schema.BoolAttribute { return schema.BoolAttribute{MarkdownDescription: desc, Computed: true} }
+	str := func(desc string) schema.StringAttribute {
+		return schema.StringAttribute{MarkdownDescription: desc, Computed: true}
+	}
+	boolean := func(desc string) schema.BoolAttribute {
+		return schema.BoolAttribute{MarkdownDescription: desc, Computed: true}
+	}
 	attrs := map[string]schema.Attribute{
 		"id":                str(sgDescID),
 		"uuid":              schema.StringAttribute{MarkdownDescription: sgDescUUID + " Lower case.", CustomType: uuidStringType{}, Computed: true},

@@ -53,7 +53,7 @@ resource "misp_sharing_group_organisation" "b" {
 			},
 			{
 				// The group's own organisations (not configured) follow the membership resources without a diff.
-				Config: cfg(true),
+				Config:           cfg(true),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 			},
 			{
