@@ -271,3 +271,38 @@ func first(l []any) map[string]any {
 	}
 	return asMap(l[0])
 }
+
+// TestSharingGroupsOrgAdmin replays an org admin's requests as MISP 2.5.1 answered them (§10.3, §10.6): a plain add
+// and one listing its organisation as a flat {"uuid"} entry are refused, one with {"Organisation": {"uuid"}} and
+// extend succeeds; its edit of its own group answers 200 and changes nothing; addOrg works.
+func TestSharingGroupsOrgAdmin(t *testing.T) {
+	e := newEnv(t)
+	orgID, err := e.s.CreateOrganisation(map[string]any{"name": "oa-org"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	org, _ := e.s.Organisation(orgID)
+	orgUUID, _ := org["uuid"].(string)
+	_, key := e.mustUser(map[string]any{"email": "oa@example.org", "org_id": orgID, "role_id": "2"})
+	post := func(path string, body any) reply { return e.do(req{method: http.MethodPost, path: path, body: body, key: key}) }
+	if r := post("/sharing_groups/add", map[string]any{"name": "oa-plain"}); r.status != http.StatusForbidden {
+		t.Errorf("plain add: %d %s", r.status, r.raw)
+	}
+	if r := post("/sharing_groups/add", map[string]any{"name": "oa-flat",
+		"SharingGroupOrg": []any{map[string]any{"uuid": orgUUID, "extend": 1}}}); r.status != http.StatusForbidden {
+		t.Errorf("flat add: %d %s", r.status, r.raw)
+	}
+	r := post("/sharing_groups/add", map[string]any{"name": "oa-nested",
+		"SharingGroupOrg": []any{map[string]any{"Organisation": map[string]any{"uuid": orgUUID}, "extend": 1}}})
+	id := r.strAt("SharingGroup", "id")
+	if r.status != http.StatusOK || r.strAt("SharingGroup", "org_id") != orgID {
+		t.Fatalf("nested add: %d %s", r.status, r.raw)
+	}
+	if r := post("/sharing_groups/edit/"+id, map[string]any{"description": "changed by org admin"}); r.status != http.StatusOK ||
+		r.strAt("SharingGroup", "description") != "" {
+		t.Errorf("org admin edit: %d %s", r.status, r.raw)
+	}
+	if r := post("/sharing_groups/addOrg/"+id+"/1", map[string]any{"extend": false}); r.status != http.StatusOK {
+		t.Errorf("org admin addOrg: %d %s", r.status, r.raw)
+	}
+}
