@@ -284,7 +284,9 @@ func TestSharingGroupsOrgAdmin(t *testing.T) {
 	org, _ := e.s.Organisation(orgID)
 	orgUUID, _ := org["uuid"].(string)
 	_, key := e.mustUser(map[string]any{"email": "oa@example.org", "org_id": orgID, "role_id": "2"})
-	post := func(path string, body any) reply { return e.do(req{method: http.MethodPost, path: path, body: body, key: key}) }
+	post := func(path string, body any) reply {
+		return e.do(req{method: http.MethodPost, path: path, body: body, key: key})
+	}
 	if r := post("/sharing_groups/add", map[string]any{"name": "oa-plain"}); r.status != http.StatusForbidden {
 		t.Errorf("plain add: %d %s", r.status, r.raw)
 	}
