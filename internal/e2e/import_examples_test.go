@@ -17,7 +17,8 @@ import (
 // exampleLiterals are the names and e-mail addresses of examples/resources/*/resource.tf; on a real MISP they
 // get a tfacc- prefix in both the resource and the import examples (the sweeper finds them, nothing clashes).
 var exampleLiterals = []string{`"CERT Example"`, `"Partner CSIRT"`, `"Analyst"`, `"Org Admin (publishing)"`,
-	`"analyst@example.org"`, `"feed-bot@example.org"`, `"newcomer@example.org"`}
+	`"analyst@example.org"`, `"feed-bot@example.org"`, `"newcomer@example.org"`,
+	`"Partners"`, `"Partner A"`, `"Partner B"`, `"Sector community"`, `"Community member"`}
 
 var importTo = regexp.MustCompile(`(?m)^\s*to\s*=\s*(\S+)\s*$`)
 

@@ -15,6 +15,8 @@ func providerResources() []func() resource.Resource {
 		NewRoleResource,
 		NewDefaultRoleResource,
 		NewUserResource,
+		NewSharingGroupResource,
+		NewSharingGroupOrganisationResource,
 	}
 }
 
@@ -26,6 +28,8 @@ func providerDataSources() []func() datasource.DataSource {
 		NewRolesDataSource,
 		NewUserDataSource,
 		NewUsersDataSource,
+		NewSharingGroupDataSource,
+		NewSharingGroupsDataSource,
 	}
 }
 

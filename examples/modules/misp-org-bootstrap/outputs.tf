@@ -17,3 +17,8 @@ output "admin_user_ids" {
   description = "MISP user id of each administrator, by lower-cased e-mail address."
   value       = { for email, u in misp_user.admin : email => u.id }
 }
+
+output "partner_sharing_group_id" {
+  description = "MISP id of the partner sharing group, or null when none was requested."
+  value       = var.partner_sharing_group == null ? null : misp_sharing_group.partners[0].id
+}
