@@ -2,14 +2,12 @@
 package main
 
 import (
-	"context"
 	"flag"
 	"fmt"
 	"log"
 	"os"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
-
+	"github.com/misp-iac/terraform-provider-misp/internal/protocol"
 	"github.com/misp-iac/terraform-provider-misp/internal/provider"
 )
 
@@ -27,11 +25,7 @@ func main() {
 	}
 	quietSDKLogsUnlessRequested()
 
-	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
-		Address: "registry.terraform.io/misp-iac/misp",
-		Debug:   debug,
-	})
-	if err != nil {
+	if err := protocol.Serve("registry.terraform.io/misp-iac/misp", debug, provider.New(version)); err != nil {
 		log.Fatal(err.Error())
 	}
 }

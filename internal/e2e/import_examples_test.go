@@ -17,7 +17,8 @@ import (
 // exampleLiterals are the names and e-mail addresses of examples/resources/*/resource.tf; on a real MISP they
 // get a tfacc- prefix in both the resource and the import examples (the sweeper finds them, nothing clashes).
 var exampleLiterals = []string{`"CERT Example"`, `"Partner CSIRT"`, `"Analyst"`, `"Org Admin (publishing)"`,
-	`"analyst@example.org"`, `"feed-bot@example.org"`, `"newcomer@example.org"`}
+	`"analyst@example.org"`, `"feed-bot@example.org"`, `"newcomer@example.org"`,
+	`"Partners"`, `"Partner A"`, `"Partner B"`, `"Sector community"`, `"Community member"`}
 
 // noImportBlockExample are the importable resources whose page has no import {} block, and why.
 var noImportBlockExample = map[string]string{
@@ -68,6 +69,12 @@ func TestImportBlockExamples(t *testing.T) {
 			}
 			e.write(t, "provider.tf", providerHeader)
 			e.write(t, "resource.tf", rewrite(string(res)))
+			if e.Real() && name == "misp_default_role" {
+				// An imported misp_default_role cannot know which role was the default before it, so its destroy
+				// leaves the deleted example role as MISP's default and every later user without a role_id is
+				// refused ("Invalid role"). Put the instance's default back after the destroy below.
+				restoreDefaultRole(t, e)
+			}
 			t.Cleanup(func() {
 				if r, err := e.ws.Run(context.Background(), "destroy", "-auto-approve", "-input=false", "-no-color"); err != nil || r.ExitCode != 0 {
 					t.Errorf("destroy: %v\n%s", err, r.Output())
@@ -93,5 +100,27 @@ func TestImportBlockExamples(t *testing.T) {
 			e.run(t, 0, "apply", "-auto-approve", "-input=false", "-no-color")
 			e.run(t, 0, "plan", "-detailed-exitcode", "-input=false", "-no-color")
 		})
+	}
+}
+
+// restoreDefaultRole makes the real MISP's current default role the default again when the test ends (after the
+// cleanups registered later, which run first).
+func restoreDefaultRole(t *testing.T, e *env) {
+	t.Helper()
+	c := e.client(t)
+	roles, err := c.ListRoles(t.Context(), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range roles {
+		if bool(r.Default) {
+			id := r.ID.String()
+			t.Cleanup(func() {
+				if err := c.SetDefaultRole(context.Background(), id); err != nil {
+					t.Errorf("restore MISP's default role %s: %v", id, err)
+				}
+			})
+			return
+		}
 	}
 }

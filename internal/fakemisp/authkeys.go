@@ -11,8 +11,8 @@ import (
 	"time"
 )
 
-// Advanced API keys: AuthKeysController and the AuthKey model of MISP 2.5.1 (docs/development/misp-api.md §10).
-// Not reproduced: the overwrite of the caller's own key by an add from a new address (§10.1),
+// Advanced API keys: AuthKeysController and the AuthKey model of MISP 2.5.1 (docs/development/misp-api.md §11).
+// Not reproduced: the overwrite of the caller's own key by an add from a new address (§11.1),
 // Security.advanced_authkeys_validity, Security.mandate_ip_allowlist_advanced_authkeys and key-usage logging.
 
 const (
@@ -271,7 +271,7 @@ func jsonListOrNil(l []string) any {
 	return string(b)
 }
 
-// authKeyObject is the AuthKey record of view, index and add (afterFind types, §10.2).
+// authKeyObject is the AuthKey record of view, index and add (afterFind types, §11.2).
 func authKeyObject(k *authKey) obj {
 	unique := stringsOrNil(k.UniqueIPs)
 	if unique == nil {
@@ -341,7 +341,7 @@ func (s *Server) authKeysView(c *reqCtx) *response {
 	return prepare(c.r, http.StatusOK, s.authKeyWithUser(k))
 }
 
-// authKeysAdd: POST /auth_keys/add/{user_id|me}. The body's user_id is ignored (§10.1).
+// authKeysAdd: POST /auth_keys/add/{user_id|me}. The body's user_id is ignored (§11.1).
 func (s *Server) authKeysAdd(c *reqCtx) *response {
 	r := c.r
 	id, _ := c.firstArg()
@@ -383,7 +383,7 @@ func (s *Server) authKeysAdd(c *reqCtx) *response {
 }
 
 // authKeysEdit: POST or PUT /auth_keys/edit/{id}; only comment, allowed_ips, expiration and read_only are written.
-// The answer has the saved row's types (§10.3).
+// The answer has the saved row's types (§11.3).
 func (s *Server) authKeysEdit(c *reqCtx) *response {
 	r := c.r
 	id, _ := c.firstArg()

@@ -6,7 +6,7 @@ import (
 	"testing"
 )
 
-// The expectations are real MISP 2.5.1's answers (docs/development/misp-api.md §10).
+// The expectations are real MISP 2.5.1's answers (docs/development/misp-api.md §11).
 
 const msgAKDenied = "Invalid user or insufficient privileges to interact with an authkey for the given user."
 
@@ -158,7 +158,7 @@ func TestAuthKeyScopes(t *testing.T) {
 	u3, u3key := e.akUser("u@o3.test", org3, "3")
 
 	e.expect("org admin, own org", e.do(req{method: http.MethodPost, path: "/auth_keys/add/" + bot, body: map[string]any{}, key: oa2}), status(200))
-	// MISP 2.5.1 does not check the organisation on add (§10.1) ...
+	// MISP 2.5.1 does not check the organisation on add (§11.1) ...
 	other := e.do(req{method: http.MethodPost, path: "/auth_keys/add/" + u3, body: map[string]any{}, key: oa2})
 	e.expect("org admin, other org's user", other, status(200))
 	otherID := str(other.at("AuthKey", "id"))

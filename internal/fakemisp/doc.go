@@ -29,7 +29,7 @@
 //	GET  /roles/view/{id}            POST /admin/roles/add               POST|PUT /admin/roles/edit/{id}
 //	POST|DELETE /admin/roles/delete/{id}         POST /admin/roles/set_default/{id}
 //	GET  /auth_keys/index[/{user_id}]   GET /auth_keys/view/{id}   POST|PUT /auth_keys/edit/{id}
-//	POST|DELETE /auth_keys/delete/{id}  (§10: allowed_ips, read-only keys and expiry enforced at authentication)
+//	POST|DELETE /auth_keys/delete/{id}  (§11: allowed_ips, read-only keys and expiry enforced at authentication)
 //
 // A ".json" suffix counts as the JSON Accept header. Everything else MISP does on these URLs is reproduced,
 // including: 302 to /users/login without the JSON Accept header; the 403 authentication envelope (Authorization or

@@ -17,6 +17,8 @@ type kind struct {
 	update func(s *Server, r row, f map[string]any) error
 	// deletable, if set, refuses a deletion MISP would refuse.
 	deletable func(s *Server, r row) error
+	// deleted, if set, removes what MISP deletes with the row (its dependent associations).
+	deleted func(s *Server, r row)
 	// view renders a row as plain Go values (ids as strings, tinyint columns as bools).
 	view func(s *Server, r row) map[string]any
 }
@@ -56,7 +58,8 @@ var (
 			}
 			return nil
 		},
-		view: (*Server).orgMap,
+		deleted: func(s *Server, o row) { s.dropOrgMemberships(o.id()) },
+		view:    (*Server).orgMap,
 	}
 	roleKind = &kind{
 		plural: "roles", noun: "role", table: rolesTable,
@@ -69,7 +72,7 @@ var (
 		view:   (*Server).roleMap,
 	}
 	// kinds is every kind the Go API and the control API serve.
-	kinds = []*kind{userKind, orgKind, roleKind}
+	kinds = []*kind{userKind, orgKind, roleKind, sgKind}
 )
 
 // mutate runs fn under the write lock. When fn reports a change, OnChange is called once the lock is released
@@ -171,6 +174,9 @@ func (s *Server) deleteObject(k *kind, id string) error {
 			return fmt.Errorf("delete %s: %w", k.noun, err)
 		}
 		delete(k.rows(s.st), r.id())
+		if k.deleted != nil {
+			k.deleted(s, r)
+		}
 		return nil
 	})
 }

@@ -487,6 +487,7 @@ func (s *Server) orgsDelete(c *reqCtx) *response {
 		return saveFail(r, "Could not delete Organisation", url, []any{}, id)
 	}
 	delete(s.st.orgs, o.id())
+	s.dropOrgMemberships(o.id())
 	c.changed = true
 	return saveSuccess(r, url, "Organisation deleted", id)
 }

@@ -43,7 +43,7 @@ func parseRoute(escaped string) route {
 		rt.empty = true
 		return rt
 	}
-	rt.controller = strings.ToLower(segs[0])
+	rt.controller = underscore(segs[0])
 	segs = segs[1:]
 	if len(segs) > 0 && !strings.Contains(segs[0], ":") {
 		rt.action = segs[0]
@@ -69,6 +69,25 @@ func parseRoute(escaped string) route {
 	return rt
 }
 
+// underscore is CakePHP's Inflector::underscore for a controller segment: "sharingGroups" and "SharingGroups" are
+// sharing_groups (PyMISP uses the camel-case form).
+func underscore(seg string) string {
+	var b strings.Builder
+	for i, r := range seg {
+		if r >= 'A' && r <= 'Z' {
+			if i > 0 {
+				prev := seg[i-1]
+				if prev >= 'a' && prev <= 'z' || prev >= '0' && prev <= '9' {
+					b.WriteByte('_')
+				}
+			}
+			r += 'a' - 'A'
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
 func (rt route) key() string {
 	k := rt.controller + "/" + rt.action
 	if rt.admin {
@@ -77,7 +96,8 @@ func (rt route) key() string {
 	return k
 }
 
-var knownControllers = map[string]bool{"users": true, "organisations": true, "roles": true, "servers": true, "auth_keys": true}
+var knownControllers = map[string]bool{"users": true, "organisations": true, "roles": true, "servers": true, "auth_keys": true,
+	"sharing_groups": true}
 
 func (rt route) knownController() bool { return knownControllers[rt.controller] }
 
@@ -152,6 +172,9 @@ func init() {
 		"admin/roles/set_default":          {fn: (*Server).rolesSetDefault, acl: siteAdminOnly, write: true, idSegment: true},
 		"servers/getVersion":               {fn: (*Server).serversGetVersion},
 		"servers/serverSettingsEdit":       {fn: (*Server).serversSettingsEdit, acl: siteAdminOnly, write: true, idSegment: true},
+	}
+	for k, ep := range sharingGroupRoutes {
+		routes[k] = ep
 	}
 }
 

@@ -167,6 +167,10 @@ type state struct {
 	issued      []string // every key auth_keys/add made, in clear (IssuedAuthKeys; not persisted)
 	defaultRole string   // AdminSetting default_role; "" when unset
 	instanceID  string   // MISP.uuid
+	sgs         *sgStore // sharing-group memberships (sharing_groups.go)
+
+	sharingGroups    map[int64]row
+	nextSharingGroup int64
 }
 
 func hashKey(k string) string {
@@ -222,7 +226,7 @@ func seedState(rng *rand.Rand, now time.Time, adminKey string) *state {
 	st := &state{
 		users: map[int64]row{}, orgs: map[int64]row{}, roles: map[int64]row{}, keys: map[int64]*authKey{},
 		keyIndex: map[string][]int64{}, nextUser: 1, nextOrg: 1, nextRole: 1, nextKey: 1,
-		defaultRole: "3",
+		defaultRole: "3", sgs: newSGStore(), sharingGroups: map[int64]row{}, nextSharingGroup: 1,
 	}
 	st.instanceID = randUUID(rng)
 	dt := now.UTC().Format(datetimeLayout)
@@ -329,6 +333,9 @@ type snapshotDoc struct {
 	NextKey     int64            `json:"next_auth_key_id"`
 	DefaultRole string           `json:"default_role"`
 	InstanceID  string           `json:"instance_uuid"`
+	SGs         *sgStore         `json:"sharing_group_members,omitempty"`
+	Groups      []map[string]any `json:"sharing_groups,omitempty"`
+	NextGroup   int64            `json:"next_sharing_group_id,omitempty"`
 }
 
 const snapshotFormat = "mispfake-state/1"
@@ -336,7 +343,8 @@ const snapshotFormat = "mispfake-state/1"
 func (st *state) marshal() ([]byte, error) {
 	doc := snapshotDoc{
 		Format: snapshotFormat, NextUser: st.nextUser, NextOrg: st.nextOrg, NextRole: st.nextRole,
-		NextKey: st.nextKey, DefaultRole: st.defaultRole, InstanceID: st.instanceID,
+		NextKey: st.nextKey, DefaultRole: st.defaultRole, InstanceID: st.instanceID, SGs: st.sgs,
+		NextGroup: st.nextSharingGroup,
 	}
 	dump := func(m map[int64]row) []map[string]any {
 		out := []map[string]any{}
@@ -346,6 +354,7 @@ func (st *state) marshal() ([]byte, error) {
 		return out
 	}
 	doc.Users, doc.Orgs, doc.Roles = dump(st.users), dump(st.orgs), dump(st.roles)
+	doc.Groups = dump(st.sharingGroups)
 	ids := make([]int64, 0, len(st.keys))
 	for id := range st.keys {
 		ids = append(ids, id)
@@ -374,7 +383,8 @@ func unmarshalState(data []byte) (*state, error) {
 	st := &state{
 		users: map[int64]row{}, orgs: map[int64]row{}, roles: map[int64]row{}, keys: map[int64]*authKey{},
 		keyIndex: map[string][]int64{}, nextUser: doc.NextUser, nextOrg: doc.NextOrg, nextRole: doc.NextRole,
-		nextKey: doc.NextKey, defaultRole: doc.DefaultRole, instanceID: doc.InstanceID,
+		nextKey: doc.NextKey, defaultRole: doc.DefaultRole, instanceID: doc.InstanceID, sgs: doc.SGs,
+		sharingGroups: map[int64]row{}, nextSharingGroup: max(doc.NextGroup, 1),
 	}
 	load := func(t *table, in []map[string]any, dst map[int64]row, what string) error {
 		for _, m := range in {
@@ -430,12 +440,18 @@ func unmarshalState(data []byte) (*state, error) {
 	if err := load(rolesTable, doc.Roles, st.roles, "role"); err != nil {
 		return nil, err
 	}
+	if err := load(sgTable, doc.Groups, st.sharingGroups, "sharing group"); err != nil {
+		return nil, err
+	}
 	for _, k := range doc.Keys {
 		if k == nil || k.ID <= 0 || len(k.Start) != 4 || len(k.End) != 4 {
 			return nil, fmt.Errorf("decode state: malformed auth key")
 		}
 		st.keys[k.ID] = k
 		st.keyIndex[k.Start+k.End] = append(st.keyIndex[k.Start+k.End], k.ID)
+	}
+	if st.sgs == nil {
+		st.sgs = newSGStore()
 	}
 	if st.nextUser <= 0 || st.nextOrg <= 0 || st.nextRole <= 0 || st.nextKey <= 0 {
 		return nil, fmt.Errorf("decode state: id counters missing")

@@ -8,7 +8,7 @@ import (
 	"strings"
 )
 
-// AuthKey is a MISP advanced API key (docs/development/misp-api.md §10.2) as view, index and add
+// AuthKey is a MISP advanced API key (docs/development/misp-api.md §11.2) as view, index and add
 // answer it. The key itself is never here except in Raw, which only the add answer fills.
 type AuthKey struct {
 	ID    ID     `json:"id"`
@@ -32,7 +32,7 @@ type AuthKey struct {
 }
 
 // AuthKeyView is an auth key with its user as view and index embed it. UserID and UserEmail are
-// empty when the key's user was deleted (MISP keeps the key, §10.4).
+// empty when the key's user was deleted (MISP keeps the key, §11.4).
 type AuthKeyView struct {
 	AuthKey
 	UserEmail string
@@ -118,7 +118,7 @@ func (c *Client) GetAuthKey(ctx context.Context, id string) (*AuthKeyView, error
 }
 
 // FindAuthKeyByUUID lists the keys the caller may see and returns the one with that UUID
-// (MISP's view takes no UUID, §10.1); ErrNotFound when there is none.
+// (MISP's view takes no UUID, §11.1); ErrNotFound when there is none.
 func (c *Client) FindAuthKeyByUUID(ctx context.Context, uuid string) (*AuthKeyView, error) {
 	list, err := c.ListAuthKeys(ctx, "")
 	if err != nil {
@@ -154,7 +154,7 @@ func (c *Client) AddAuthKey(ctx context.Context, userID string, in AuthKeyInput)
 }
 
 // EditAuthKey changes the fields set in in (POST /auth_keys/edit/{id}) and reads the key back with
-// view: the edit answer has other JSON types (§10.3).
+// view: the edit answer has other JSON types (§11.3).
 func (c *Client) EditAuthKey(ctx context.Context, id string, in AuthKeyInput) (*AuthKeyView, error) {
 	p, err := idPath("/auth_keys/edit", id)
 	if err != nil {

@@ -11,7 +11,7 @@ import (
 	"github.com/misp-iac/terraform-provider-misp/internal/misp"
 )
 
-// Answers as a real MISP 2.5.1 gave them (docs/development/misp-api.md §10).
+// Answers as a real MISP 2.5.1 gave them (docs/development/misp-api.md §11).
 const (
 	akAddAnswer = `{"AuthKey": {"id": "7", "uuid": "ac241e17-07ab-4cb6-b4d4-25e79214907e", "authkey_start": "2tXr",
 		"authkey_end": "tSYe", "created": "1796231640", "expiration": "1811808000", "read_only": false, "user_id": "2",
@@ -68,7 +68,7 @@ func TestAddAuthKeyRefusalKeepsNoKey(t *testing.T) {
 	}
 }
 
-// An edit answers other JSON types than view (§10.3): EditAuthKey reads the key back with view.
+// An edit answers other JSON types than view (§11.3): EditAuthKey reads the key back with view.
 func TestEditAuthKeyReadsBackWithView(t *testing.T) {
 	srv := newFakeServer(t, reply{Body: akEditAnswer}, reply{Body: akViewAnswer})
 	ro := true

@@ -91,6 +91,7 @@ var idempotentPrefixes = []string{
 	"/admin/users/edit/", "/admin/users/delete/", "/users/totp_delete/",
 	"/admin/organisations/edit/", "/admin/organisations/delete/",
 	"/admin/roles/edit/", "/admin/roles/delete/", "/admin/roles/set_default/",
+	"/sharing_groups/edit/", "/sharing_groups/delete/", // a repeated delete answers 405, which means gone (§10.9)
 }
 
 func idempotentWrite(path string) bool {

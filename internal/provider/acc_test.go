@@ -10,7 +10,6 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/acctest"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -18,12 +17,13 @@ import (
 
 	"github.com/misp-iac/terraform-provider-misp/internal/fakemisp"
 	"github.com/misp-iac/terraform-provider-misp/internal/misp"
+	"github.com/misp-iac/terraform-provider-misp/internal/protocol"
 )
 
 // testAccProtoV6ProviderFactories runs the provider in-process for every acceptance test.
 var testAccProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
 	"misp": func() (tfprotov6.ProviderServer, error) {
-		srv, err := providerserver.NewProtocol6WithError(New("test")())()
+		srv, err := protocol.NewServer(New("test"))()
 		if err != nil {
 			return nil, err
 		}

@@ -37,7 +37,7 @@ var (
 	_ resource.ResourceWithConfigValidators = (*authKeyResource)(nil)
 )
 
-// NewAuthKeyResource is the misp_auth_key resource: one MISP advanced API key (docs/development/misp-api.md §10).
+// NewAuthKeyResource is the misp_auth_key resource: one MISP advanced API key (docs/development/misp-api.md §11).
 func NewAuthKeyResource() resource.Resource { return &authKeyResource{} }
 
 type authKeyResource struct {
@@ -257,7 +257,7 @@ func (r *authKeyResource) requireKeyManagement(userID types.String, diags *diag.
 }
 
 // legacyKeys reports an instance with Security.advanced_authkeys off: only then does users/view/me carry the
-// user's authkey column (docs/development/misp-api.md §10.4).
+// user's authkey column (docs/development/misp-api.md §11.4).
 func legacyKeys(pd *providerData) bool { return pd.me.User.Authkey != "" }
 
 func (r *authKeyResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -354,7 +354,7 @@ func authKeyCreatePlan(ctx context.Context, c *misp.Client, pd *providerData, us
 }
 
 // checkKeyUser checks at apply time that the user exists and that an org admin's key may manage its keys (MISP
-// 2.5.1 would let an org admin create a key for another organisation's user and then hide it, §10.1).
+// 2.5.1 would let an org admin create a key for another organisation's user and then hide it, §11.1).
 func checkKeyUser(ctx context.Context, c *misp.Client, pd *providerData, userID string, diags *diag.Diagnostics) bool {
 	if pd == nil || pd.me == nil || bool(pd.me.Role.PermSiteAdmin) || !bool(pd.me.Role.PermAdmin) {
 		return true

@@ -342,7 +342,7 @@ func TestAccAuthKey_planRefusals(t *testing.T) {
 }
 
 // An org admin's key: keys of its own organisation's plain users only (MISP 2.5.1 itself does not check the
-// organisation, §10.1).
+// organisation, §11.1).
 func TestAccAuthKey_orgAdmin(t *testing.T) {
 	t.Parallel()
 	env := newAccEnv(t)

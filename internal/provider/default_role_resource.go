@@ -163,9 +163,13 @@ func (r *defaultRoleResource) Read(ctx context.Context, req resource.ReadRequest
 		return
 	}
 	// A default pointing at a deleted role reads as null: the next plan sets it again.
-	state.ID = types.StringValue(defaultRoleID)
-	state.RoleID = roleIDOrNull(now)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	m := state
+	m.ID = types.StringValue(defaultRoleID)
+	m.RoleID = roleIDOrNull(now)
+	if sameModel(&m, &state) {
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
 
 func (r *defaultRoleResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {

@@ -6,7 +6,7 @@ import (
 )
 
 // Auth keys, changed behind Terraform's back. MISP's auth_keys REST API is what its UI uses, and the emulator
-// answers it as MISP does (docs/development/misp-api.md §10), so these methods use REST on both targets.
+// answers it as MISP does (docs/development/misp-api.md §11), so these methods use REST on both targets.
 
 // AuthKey returns a key's AuthKey record as view renders it; false when MISP has no such key.
 func (u *mispUI) AuthKey(id string) (map[string]any, bool) {

@@ -215,7 +215,7 @@ func (r *organisationResource) ModifyPlan(ctx context.Context, req resource.Modi
 	if !requireKeyForPlan(r.pd, req, &resp.Diagnostics, needSiteAdmin, "misp_organisation", "MISP organisations") {
 		return
 	}
-	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
+	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() || req.Plan.Raw.Equal(req.State.Raw) {
 		return
 	}
 	var planned, current types.String
@@ -335,7 +335,7 @@ func (r *organisationResource) Read(ctx context.Context, req resource.ReadReques
 	}
 	m, diags := organisationFromAPI(ctx, o)
 	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	if resp.Diagnostics.HasError() || sameModel(&m, &state) {
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)

@@ -16,6 +16,8 @@ func providerResources() []func() resource.Resource {
 		NewDefaultRoleResource,
 		NewUserResource,
 		NewAuthKeyResource,
+		NewSharingGroupResource,
+		NewSharingGroupOrganisationResource,
 	}
 }
 
@@ -28,6 +30,8 @@ func providerDataSources() []func() datasource.DataSource {
 		NewUserDataSource,
 		NewUsersDataSource,
 		NewCurrentUserDataSource,
+		NewSharingGroupDataSource,
+		NewSharingGroupsDataSource,
 	}
 }
 

@@ -69,7 +69,7 @@ func (r *userResource) checkReferences(ctx context.Context, orgID, roleID types.
 				_, err := c.GetOrganisation(ctx, id)
 				return err
 			}
-			_, err := c.CachedOrganisation(ctx, id)
+			_, err := c.CachedOrganisationName(ctx, id) // existence only: survives the user writes of the apply
 			return err
 		}},
 		{"role_id", "role", "without a role, and so without API access", roleID, func(ctx context.Context, id string) error {

@@ -132,6 +132,14 @@ func (r *userResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 	if r.pd == nil || !requireKeyForPlan(r.pd, req, &resp.Diagnostics, needUserAdmin, "misp_user", "MISP users") || req.Plan.Raw.IsNull() {
 		return
 	}
+	if r.unchangedPlan(ctx, req, &resp.Diagnostics) {
+		return
+	}
+	r.modifyPlan(ctx, req, resp)
+}
+
+// modifyPlan is ModifyPlan's full path: every plan but an unchanged one (unchangedPlan).
+func (r *userResource) modifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	var plan, config userResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
@@ -154,11 +162,7 @@ func (r *userResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 		plan.OrgID = types.StringValue(myOrg)
 	}
 	if r.orgAdminCaller() && known(config.OrgID) && config.OrgID.ValueString() != myOrg {
-		resp.Diagnostics.AddAttributeError(path.Root("org_id"), "Organisation not allowed for this API key",
-			fmt.Sprintf("The provider's API key belongs to %s, an org admin of organisation %s (%s). MISP silently keeps every "+
-				"user an org admin creates or edits in that organisation, so org_id = %q cannot take effect. "+
-				"Use a site admin's key to manage users of other organisations, or set org_id = %q.",
-				me.User.Email, myOrg, me.Organisation.Name, config.OrgID.ValueString(), myOrg))
+		addOrgNotAllowed(&resp.Diagnostics, r.pd, config.OrgID.ValueString())
 	}
 	roleChanging := creating || !plan.RoleID.Equal(state.RoleID)
 	orgChanging := creating || !plan.OrgID.Equal(state.OrgID)
@@ -216,10 +220,7 @@ func (r *userResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 		plan.Authkey = types.StringUnknown()
 	case state.Authkey.IsNull():
 		plan.Authkey = types.StringNull()
-		resp.Diagnostics.AddAttributeWarning(path.Root("store_authkey"), "API key cannot be recovered",
-			"MISP shows a user's API key only once, in its answer to the creation, so turning store_authkey on for an "+
-				"existing user leaves authkey null. Re-create the user (terraform apply -replace=...) to get a stored key, "+
-				"or create a key in MISP's UI.")
+		addAuthkeyUnrecoverable(&resp.Diagnostics)
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 }
@@ -251,10 +252,14 @@ func (r *userResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 		addAPIError(&resp.Diagnostics, "Error reading MISP user", fmt.Sprintf("Reading user %s", id), err, nil)
 		return
 	}
+	prior := state
 	state.setFromRecord(rec, state)
 	if state.StoreAuthkey.IsNull() {
 		// Imported: the key was never seen.
 		state.StoreAuthkey = types.BoolValue(false)
+	}
+	if sameModel(&state, &prior) {
+		return // the response already holds the state as Terraform sent it
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }

@@ -34,6 +34,22 @@ resource "misp_user" "admin" {
   role_id = local.admin_role_id
 }
 
+# The partner sharing group: the organisation (allowed to extend the group) and its partners, shared through this
+# MISP instance only. Owned by the organisation of the provider's key.
+resource "misp_sharing_group" "partners" {
+  count = var.partner_sharing_group == null ? 0 : 1
+
+  name          = var.partner_sharing_group.name
+  description   = var.partner_sharing_group.description
+  releasability = var.partner_sharing_group.releasability
+
+  organisations = concat(
+    [{ organisation_id = misp_organisation.this.id, extend = true }],
+    [for id in var.partner_sharing_group.partner_organisation_ids : { organisation_id = id, extend = false }],
+  )
+  servers = [{ server_id = "0", all_orgs = false }]
+}
+
 resource "misp_user" "bot" {
   count = var.bot == null ? 0 : 1
 

@@ -18,6 +18,11 @@ output "admin_user_ids" {
   value       = { for email, u in misp_user.admin : email => u.id }
 }
 
+output "partner_sharing_group_id" {
+  description = "MISP id of the partner sharing group, or null when none was requested."
+  value       = var.partner_sharing_group == null ? null : misp_sharing_group.partners[0].id
+}
+
 output "bot_user_id" {
   description = "MISP user id of the integration account, or null without var.bot."
   value       = var.bot == null ? null : misp_user.bot[0].id

@@ -55,6 +55,26 @@ variable "custom_role" {
   default = null
 }
 
+variable "partner_sharing_group" {
+  description = <<-EOT
+    A sharing group for the organisation and its partners (ids of existing organisations), created when set. The
+    organisation is a member that may extend the group; the partners are members that may not. null (the default)
+    creates none.
+  EOT
+  type = object({
+    name                     = string
+    description              = optional(string, "Managed by Terraform")
+    releasability            = optional(string, "")
+    partner_organisation_ids = optional(list(string), [])
+  })
+  default = null
+
+  validation {
+    condition     = var.partner_sharing_group == null || length(distinct(try(var.partner_sharing_group.partner_organisation_ids, []))) == length(try(var.partner_sharing_group.partner_organisation_ids, []))
+    error_message = "Each partner organisation may be listed once."
+  }
+}
+
 variable "bot" {
   description = <<-EOT
     An integration account for the organisation: a user with the seeded "User" role (3) and its own API key

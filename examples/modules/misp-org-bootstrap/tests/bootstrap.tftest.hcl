@@ -122,6 +122,35 @@ run "misp_has_the_custom_role" {
   }
 }
 
+run "partner_sharing_group" {
+  command = apply
+
+  variables {
+    custom_role = {
+      name = "tftest Bootstrap Org Admin"
+    }
+    partner_sharing_group = {
+      name          = "tftest Bootstrap partners"
+      releasability = "partners only"
+    }
+  }
+
+  assert {
+    condition     = output.partner_sharing_group_id != null && misp_sharing_group.partners[0].name == "tftest Bootstrap partners"
+    error_message = "The partner sharing group was not created."
+  }
+
+  assert {
+    condition     = misp_sharing_group.partners[0].organisations == toset([{ organisation_id = misp_organisation.this.id, extend = true }])
+    error_message = "The organisation must be the group's only member, allowed to extend it."
+  }
+
+  assert {
+    condition     = output.organisation_id == run.seeded_org_admin_role.organisation_id
+    error_message = "Adding the sharing group must not replace the organisation."
+  }
+}
+
 run "bot_account" {
   command = apply
 
