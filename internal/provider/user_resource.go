@@ -395,6 +395,14 @@ func (r *userResource) Update(ctx context.Context, req resource.UpdateRequest, r
 	}
 	next := plan
 	r.readBack(ctx, id, plan, sent, &next, &resp.Diagnostics)
+	// An organisation or role renamed in the same apply: the plan kept this user's names (its org_id and role_id
+	// did not change), and Terraform refuses a result that differs from a known planned value, so the state keeps
+	// them; the next refresh records the new names.
+	for _, name := range []struct{ planned, got *types.String }{{&plan.OrgName, &next.OrgName}, {&plan.RoleName, &next.RoleName}} {
+		if known(*name.planned) {
+			*name.got = *name.planned
+		}
+	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &next)...)
 }
 
