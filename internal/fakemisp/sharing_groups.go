@@ -203,20 +203,7 @@ func (s *Server) dropOrgMemberships(orgID int64) {
 
 // sgAuthorised is SharingGroup::checkIfAuthorised: may the caller see the group?
 func (s *Server) sgAuthorised(c *caller, g row) bool {
-	if c.siteAdmin() || c.orgID() == g.int("org_id") {
-		return true
-	}
-	for _, sv := range s.sg().serversOf(g.id()) {
-		if sv.ServerID == 0 && sv.AllOrgs {
-			return true
-		}
-	}
-	for _, o := range s.sg().orgsOf(g.id()) {
-		if o.OrgID == c.orgID() {
-			return true
-		}
-	}
-	return false
+	return c.orgID() == g.int("org_id") || s.sgListed(c, g)
 }
 
 // sgListed is SharingGroup::authorizedIds, which the index uses: unlike the view it does not count ownership.
