@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -45,22 +44,10 @@ func stateAttrFunc(addr, attr string, transform func(string) string) resource.Im
 
 // testAccCheckOrganisationsDestroyed checks that no misp_organisation of the state is left in MISP.
 func testAccCheckOrganisationsDestroyed(env *accEnv, t *testing.T) resource.TestCheckFunc {
-	return func(s *terraform.State) error {
-		c := env.Client(t)
-		for addr, rs := range s.RootModule().Resources {
-			if rs.Type != "misp_organisation" || strings.HasPrefix(addr, "data.") {
-				continue
-			}
-			_, err := c.GetOrganisation(context.Background(), rs.Primary.ID)
-			if err == nil {
-				return fmt.Errorf("organisation %s still exists", rs.Primary.ID)
-			}
-			if !errors.Is(err, misp.ErrNotFound) {
-				return err
-			}
-		}
-		return nil
-	}
+	return checkGoneFromMISP(env, t, "misp_organisation", "organisation", func(ctx context.Context, c *misp.Client, id string) error {
+		_, err := c.GetOrganisation(ctx, id)
+		return err
+	})
 }
 
 // orgCheck asserts on an organisation as MISP stores it.

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -21,22 +20,10 @@ const sgAddr = "misp_sharing_group.test"
 
 // testAccCheckSharingGroupsDestroyed checks that no misp_sharing_group of the state is left in MISP.
 func testAccCheckSharingGroupsDestroyed(env *accEnv, t *testing.T) resource.TestCheckFunc {
-	return func(s *terraform.State) error {
-		c := env.Client(t)
-		for addr, rs := range s.RootModule().Resources {
-			if rs.Type != "misp_sharing_group" || strings.HasPrefix(addr, "data.") {
-				continue
-			}
-			_, err := c.GetSharingGroup(context.Background(), rs.Primary.ID)
-			if err == nil {
-				return fmt.Errorf("sharing group %s still exists", rs.Primary.ID)
-			}
-			if !errors.Is(err, misp.ErrNotFound) {
-				return err
-			}
-		}
-		return nil
-	}
+	return checkGoneFromMISP(env, t, "misp_sharing_group", "sharing group", func(ctx context.Context, c *misp.Client, id string) error {
+		_, err := c.GetSharingGroup(ctx, id)
+		return err
+	})
 }
 
 // sgMembersAre checks the members MISP holds (organisation id → extend), read through the UI helper.

@@ -73,22 +73,10 @@ func userNoSecretInState(secrets ...string) resource.TestCheckFunc {
 
 // testAccCheckUsersDestroyed checks that no misp_user of the state is left in MISP.
 func testAccCheckUsersDestroyed(env *accEnv, t *testing.T) resource.TestCheckFunc {
-	return func(s *terraform.State) error {
-		c := env.Client(t)
-		for _, rs := range s.RootModule().Resources {
-			if rs.Type != "misp_user" {
-				continue
-			}
-			_, err := c.GetUser(context.Background(), rs.Primary.ID)
-			if err == nil {
-				return fmt.Errorf("user %s still exists", rs.Primary.ID)
-			}
-			if !errors.Is(err, misp.ErrNotFound) {
-				return err
-			}
-		}
-		return nil
-	}
+	return checkGoneFromMISP(env, t, "misp_user", "user", func(ctx context.Context, c *misp.Client, id string) error {
+		_, err := c.GetUser(ctx, id)
+		return err
+	})
 }
 
 func userKnown(name string, v knownvalue.Check) statecheck.StateCheck {
