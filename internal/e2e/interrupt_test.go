@@ -5,6 +5,11 @@ package e2e
 import (
 	"crypto/rand"
 	"fmt"
+	mathrand "math/rand/v2"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -13,17 +18,15 @@ import (
 	"github.com/misp-iac/terraform-provider-misp/internal/misp"
 )
 
-// TestInterruptedApply: Ctrl-C during the creation of 50 users (each add taking 0.3-0.7 s on the emulator;
-// a real MISP is that slow by itself). Every user MISP created must end up in state, so that one more apply
-// converges: exactly 50 users in MISP and in state, then an empty plan.
+// TestInterruptedApply: Ctrl-C during the creation of 50 users, each add taking 0.3-0.7 s more than MISP needs
+// (a delaying proxy between the provider and MISP, on both targets: a real MISP on a fast machine, with the
+// whole suite's load on it, is not slow enough by itself). Every user MISP created must end up in state, so
+// that one more apply converges: exactly 50 users in MISP and in state, then an empty plan.
 func TestInterruptedApply(t *testing.T) {
 	requireAcc(t)
 	t.Parallel()
 	e := newEnv(t, fakemisp.Options{Seed: 11})
-	if !e.Real() {
-		e.emu.Fake.AddFault(fakemisp.Fault{Pattern: "POST /admin/users/add", Kind: fakemisp.FaultLatency,
-			MinLatency: 300 * time.Millisecond, MaxLatency: 700 * time.Millisecond})
-	}
+	e.ws.Env["MISP_URL"] = delayingProxy(t, e.url, http.MethodPost, "/admin/users/add", 300*time.Millisecond, 700*time.Millisecond)
 	const n = 50
 	run := strings.ToLower(rand.Text()[:8])
 	domain := "@interrupt-" + run + ".example.org"
@@ -55,7 +58,8 @@ resource "misp_user" "u" {
 		}
 		return n
 	}
-	apply := []string{"apply", "-auto-approve", "-input=false", "-no-color", "-parallelism=10"}
+	// Four adds at a time: 50 users take 13 rounds, so the interrupt after the first 5 comes with most still to do.
+	apply := []string{"apply", "-auto-approve", "-input=false", "-no-color", "-parallelism=4"}
 	// Ctrl-C once MISP has the first users, whatever the machine's speed, with more adds under way.
 	res, err := e.ws.RunInterrupted(t.Context(), func() bool { n, err := count(); return err == nil && n >= 5 }, apply...)
 	if err != nil {
@@ -86,6 +90,26 @@ resource "misp_user" "u" {
 	if got := inMISP(); got != 0 {
 		t.Errorf("after destroy MISP has %d of the test's users, want 0", got)
 	}
+}
+
+// delayingProxy is a reverse proxy in the test process in front of target that holds each request with this
+// method and path for a random time in [min, max) before forwarding it; it returns the proxy's URL.
+func delayingProxy(t *testing.T, target, method, path string, minDelay, maxDelay time.Duration) string {
+	t.Helper()
+	u, err := url.Parse(target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rp := httputil.NewSingleHostReverseProxy(u)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == method && r.URL.Path == path {
+			time.Sleep(minDelay + mathrand.N(maxDelay-minDelay))
+		}
+		r.Host = u.Host
+		rp.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	return srv.URL
 }
 
 // stateAddresses lists the resources in the workspace's state.
