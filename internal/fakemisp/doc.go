@@ -30,6 +30,10 @@
 //	POST|DELETE /admin/roles/delete/{id}         POST /admin/roles/set_default/{id}
 //	GET  /auth_keys/index[/{user_id}]   GET /auth_keys/view/{id}   POST|PUT /auth_keys/edit/{id}
 //	POST|DELETE /auth_keys/delete/{id}  (§11: allowed_ips, read-only keys and expiry enforced at authentication)
+//	POST /user_settings/setSetting[/{user_id}[/{setting}]]   GET /user_settings/getSetting/{user_id}/{setting}
+//	GET  /user_settings/view/{id}    GET|POST /user_settings/index[/user_id:…][/setting:…]
+//	POST|DELETE /user_settings/delete[/{id}]   (§12: MISP's PHP round trip of values, its silent fallback to the
+//	                                 caller's own setting, restricted and internal names; users/view folds them in)
 //
 // A ".json" suffix counts as the JSON Accept header. Everything else MISP does on these URLs is reproduced,
 // including: 302 to /users/login without the JSON Accept header; the 403 authentication envelope (Authorization or
@@ -64,7 +68,7 @@
 //     and change nothing; POST /admin/users/add with "notify" still creates the user and answers as usual, only
 //     without the password re-save and change_pw that follow a sent e-mail.
 //
-// Not emulated: events, sharing groups, user settings (UserSetting is always []), self-registration (the
+// Not emulated: events, self-registration (the
 // registrations list is always empty), S/MIME-encrypted e-mail, legacy (non-advanced) auth keys, and MISP's
 // configurable switches other than MISP.disable_user_login_change (all at their config.default.php values, and
 // unknown to serverSettingsEdit).
@@ -120,11 +124,13 @@
 //	POST   /_mispfake/faults                    {"spec": "..."} | {"kind": "error", "pattern": "...", "rate": 1,
 //	                                            "status": 503, "min_latency": "10ms", "max_latency": "20ms",
 //	                                            "retry_after": 2, "count": 1} | a list of such objects
-//	GET    /_mispfake/{users|organisations|roles}          list
-//	POST   /_mispfake/{users|organisations|roles}          create from fields → {"id": …} (users: also "authkey")
-//	GET    /_mispfake/{users|organisations|roles}/{id}     one record
-//	PATCH  /_mispfake/{users|organisations|roles}/{id}     update fields (PUT and POST work too)
-//	DELETE /_mispfake/{users|organisations|roles}/{id}     delete (409 for an organisation that still has users)
+//	GET    /_mispfake/{kind}                    list; kind is users, organisations, roles, sharing_groups or
+//	                                            user_settings
+//	POST   /_mispfake/{kind}                    create from fields → {"id": …} (users: also "authkey"; user
+//	                                            settings: user_id, setting, value)
+//	GET    /_mispfake/{kind}/{id}               one record
+//	PATCH  /_mispfake/{kind}/{id}               update fields (PUT and POST work too; user settings: value only)
+//	DELETE /_mispfake/{kind}/{id}               delete (409 for an organisation that still has users)
 //	POST   /_mispfake/users/{id}/authkeys       → {"authkey": …}
 //	POST   /_mispfake/roles/{id}/default        set the default role; GET /_mispfake/default_role reads it
 //	GET    /_mispfake/snapshot                  the data as JSON; PUT (or POST) restores it

@@ -97,7 +97,7 @@ func (rt route) key() string {
 }
 
 var knownControllers = map[string]bool{"users": true, "organisations": true, "roles": true, "servers": true, "auth_keys": true,
-	"sharing_groups": true}
+	"sharing_groups": true, "user_settings": true}
 
 func (rt route) knownController() bool { return knownControllers[rt.controller] }
 
@@ -173,8 +173,10 @@ func init() {
 		"servers/getVersion":               {fn: (*Server).serversGetVersion},
 		"servers/serverSettingsEdit":       {fn: (*Server).serversSettingsEdit, acl: siteAdminOnly, write: true, idSegment: true},
 	}
-	for k, ep := range sharingGroupRoutes {
-		routes[k] = ep
+	for _, table := range []map[string]endpointDef{sharingGroupRoutes, userSettingRoutes} {
+		for k, ep := range table {
+			routes[k] = ep
+		}
 	}
 }
 

@@ -171,6 +171,9 @@ type state struct {
 
 	sharingGroups    map[int64]row
 	nextSharingGroup int64
+
+	userSettings    map[int64]row // user_settings.go
+	nextUserSetting int64
 }
 
 func hashKey(k string) string {
@@ -227,6 +230,7 @@ func seedState(rng *rand.Rand, now time.Time, adminKey string) *state {
 		users: map[int64]row{}, orgs: map[int64]row{}, roles: map[int64]row{}, keys: map[int64]*authKey{},
 		keyIndex: map[string][]int64{}, nextUser: 1, nextOrg: 1, nextRole: 1, nextKey: 1,
 		defaultRole: "3", sgs: newSGStore(), sharingGroups: map[int64]row{}, nextSharingGroup: 1,
+		userSettings: map[int64]row{}, nextUserSetting: 1,
 	}
 	st.instanceID = randUUID(rng)
 	dt := now.UTC().Format(datetimeLayout)
@@ -336,6 +340,8 @@ type snapshotDoc struct {
 	SGs         *sgStore         `json:"sharing_group_members,omitempty"`
 	Groups      []map[string]any `json:"sharing_groups,omitempty"`
 	NextGroup   int64            `json:"next_sharing_group_id,omitempty"`
+	Settings    []map[string]any `json:"user_settings,omitempty"`
+	NextSetting int64            `json:"next_user_setting_id,omitempty"`
 }
 
 const snapshotFormat = "mispfake-state/1"
@@ -344,7 +350,7 @@ func (st *state) marshal() ([]byte, error) {
 	doc := snapshotDoc{
 		Format: snapshotFormat, NextUser: st.nextUser, NextOrg: st.nextOrg, NextRole: st.nextRole,
 		NextKey: st.nextKey, DefaultRole: st.defaultRole, InstanceID: st.instanceID, SGs: st.sgs,
-		NextGroup: st.nextSharingGroup,
+		NextGroup: st.nextSharingGroup, NextSetting: st.nextUserSetting,
 	}
 	dump := func(m map[int64]row) []map[string]any {
 		out := []map[string]any{}
@@ -354,7 +360,7 @@ func (st *state) marshal() ([]byte, error) {
 		return out
 	}
 	doc.Users, doc.Orgs, doc.Roles = dump(st.users), dump(st.orgs), dump(st.roles)
-	doc.Groups = dump(st.sharingGroups)
+	doc.Groups, doc.Settings = dump(st.sharingGroups), dump(st.userSettings)
 	ids := make([]int64, 0, len(st.keys))
 	for id := range st.keys {
 		ids = append(ids, id)
@@ -385,6 +391,7 @@ func unmarshalState(data []byte) (*state, error) {
 		keyIndex: map[string][]int64{}, nextUser: doc.NextUser, nextOrg: doc.NextOrg, nextRole: doc.NextRole,
 		nextKey: doc.NextKey, defaultRole: doc.DefaultRole, instanceID: doc.InstanceID, sgs: doc.SGs,
 		sharingGroups: map[int64]row{}, nextSharingGroup: max(doc.NextGroup, 1),
+		userSettings: map[int64]row{}, nextUserSetting: max(doc.NextSetting, 1),
 	}
 	load := func(t *table, in []map[string]any, dst map[int64]row, what string) error {
 		for _, m := range in {
@@ -441,6 +448,9 @@ func unmarshalState(data []byte) (*state, error) {
 		return nil, err
 	}
 	if err := load(sgTable, doc.Groups, st.sharingGroups, "sharing group"); err != nil {
+		return nil, err
+	}
+	if err := load(userSettingsTable, doc.Settings, st.userSettings, "user setting"); err != nil {
 		return nil, err
 	}
 	for _, k := range doc.Keys {

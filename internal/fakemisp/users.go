@@ -154,7 +154,7 @@ func (s *Server) viewUser(u row, kind userViewKind) (obj, bool) {
 	return obj{
 		{"User", uo},
 		{"Role", renderRole(s.st.roles[u.int("role_id")])},
-		{"UserSetting", obj{}},
+		{"UserSetting", s.userSettingsOf(u.id())},
 		{"Organisation", renderOrgFields(s.st.orgs[u.int("org_id")], nil)},
 	}, true
 }

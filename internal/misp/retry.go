@@ -92,6 +92,7 @@ var idempotentPrefixes = []string{
 	"/admin/organisations/edit/", "/admin/organisations/delete/",
 	"/admin/roles/edit/", "/admin/roles/delete/", "/admin/roles/set_default/",
 	"/sharing_groups/edit/", "/sharing_groups/delete/", // a repeated delete answers 405, which means gone (§10.9)
+	"/user_settings/setSetting/", "/user_settings/delete", // setSetting replaces the user's value (§12.2)
 }
 
 func idempotentWrite(path string) bool {
