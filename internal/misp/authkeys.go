@@ -164,7 +164,7 @@ func (c *Client) EditAuthKey(ctx context.Context, id string, in AuthKeyInput) (*
 	if err != nil {
 		return nil, fmt.Errorf("update auth key %s: %w", id, err)
 	}
-	if err := c.decodeAction(data, nil); err != nil {
+	if err := c.decodeAction(data); err != nil {
 		return nil, fmt.Errorf("update auth key %s: %w", id, err)
 	}
 	return c.GetAuthKey(ctx, id)

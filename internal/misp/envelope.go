@@ -154,13 +154,13 @@ func (c *Client) missingRecordError(data []byte, m map[string]json.RawMessage, k
 
 // decodeAction checks a success envelope ({"saved": true, ...}); "saved":
 // false is an *APIError.
-func (c *Client) decodeAction(data []byte, secrets []string) error {
+func (c *Client) decodeAction(data []byte) error {
 	var env envelope
 	if err := json.Unmarshal(data, &env); err != nil {
 		return fmt.Errorf("decode MISP answer (%d bytes): %w", len(data), err)
 	}
 	if env.Saved != nil && !*env.Saved {
-		return c.scrubAPIError(env.apiError(http.StatusOK), secrets)
+		return c.scrubAPIError(env.apiError(http.StatusOK), nil)
 	}
 	return nil
 }

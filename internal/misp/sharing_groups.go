@@ -379,7 +379,7 @@ func (c *Client) sgQuick(ctx context.Context, what, action, sg, object string, b
 	if err != nil {
 		return fmt.Errorf("%s %s: %w", what, sg, sgMissing(err, sgQuickMissing))
 	}
-	if err := c.decodeAction(data, nil); err != nil {
+	if err := c.decodeAction(data); err != nil {
 		return fmt.Errorf("%s %s: %w", what, sg, err)
 	}
 	return nil

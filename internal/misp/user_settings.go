@@ -122,7 +122,7 @@ func (c *Client) DeleteUserSetting(ctx context.Context, userID, setting string) 
 	if err != nil {
 		return fmt.Errorf("delete setting %s of user %s: %w", setting, userID, err)
 	}
-	if err := c.decodeAction(data, nil); err != nil {
+	if err := c.decodeAction(data); err != nil {
 		return fmt.Errorf("delete setting %s of user %s: %w", setting, userID, err)
 	}
 	return nil

@@ -280,7 +280,7 @@ func (c *Client) action(ctx context.Context, what, prefix, id, suffix string) er
 	if err != nil {
 		return fmt.Errorf("%s %s: %w", what, id, err)
 	}
-	if err := c.decodeAction(data, nil); err != nil {
+	if err := c.decodeAction(data); err != nil {
 		return fmt.Errorf("%s %s: %w", what, id, err)
 	}
 	return nil

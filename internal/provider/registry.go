@@ -18,6 +18,7 @@ func providerResources() []func() resource.Resource {
 		NewAuthKeyResource,
 		NewSharingGroupResource,
 		NewSharingGroupOrganisationResource,
+		NewUserSettingResource,
 	}
 }
 
