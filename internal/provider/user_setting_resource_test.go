@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
+	"github.com/misp-iac/terraform-provider-misp/internal/fakemisp"
 	"github.com/misp-iac/terraform-provider-misp/internal/misp"
 )
 
@@ -328,6 +329,87 @@ resource "misp_user_setting" "x" {
 						return nil
 					},
 				),
+			},
+		},
+	})
+}
+
+// TestAccUserSetting_lostAnswers: setSetting replaces, so a lost answer is sent again and the apply succeeds; when
+// every answer is lost the apply fails, and the next one takes over the value MISP did store instead of refusing it
+// as someone else's. The faults come from a proxy in front of MISP: this runs on both targets.
+func TestAccUserSetting_lostAnswers(t *testing.T) {
+	t.Parallel()
+	env := newAccEnv(t)
+	ui := env.UI(t)
+	proxy := env.FaultProxy(t)
+	suffix := strings.ToLower(randomName("usl"))
+	userID, _ := ui.CreateUser(map[string]any{"email": "analyst-" + suffix + "@example.org", "org_id": "1", "role_id": "3"})
+	body := func(path string) string {
+		return fmt.Sprintf(`
+resource "misp_user_setting" "home" {
+  user_id = %q
+  setting = "homepage"
+  value   = jsonencode({ path = %q })
+}
+`, userID, path)
+	}
+	const setEndpoint = "POST /user_settings/setSetting/{id}/homepage"
+	sentTwice := func(*terraform.State) error {
+		if n := proxy.Count(setEndpoint); n != 2 {
+			return fmt.Errorf("%d setSetting requests, want 2 (the one whose answer was lost, and its repeat)", n)
+		}
+		return nil
+	}
+	lost := func(n int) func() {
+		return func() {
+			proxy.Set(fakemisp.Fault{Pattern: setEndpoint, Kind: fakemisp.FaultLostResponse, Count: n})
+		}
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckUserSettingsDestroyed(env, t),
+		Steps: []resource.TestStep{
+			{
+				PreConfig: lost(1),
+				Config:    proxy.Config(env, body("/events/index")),
+				Check:     resource.ComposeAggregateTestCheckFunc(sentTwice, settingInMISP(ui, homeAddr, `{"path":"/events/index"}`)),
+			},
+			{
+				// One attempt only: the change is made in MISP but its answer never arrives.
+				PreConfig:   lost(1),
+				Config:      proxy.ProviderBlock(env, "  max_retries = 1\n") + body("/dashboards"),
+				ExpectError: diagRe("Error setting MISP user setting", "Updating setting homepage of user "+userID),
+			},
+			{
+				PreConfig: proxy.Clear,
+				Config:    proxy.Config(env, body("/dashboards")),
+				Check:     settingInMISP(ui, homeAddr, `{"path":"/dashboards"}`),
+			},
+		},
+	})
+	// A creation whose every answer is lost leaves a setting in MISP and none in the state; the next apply adopts it.
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckUserSettingsDestroyed(env, t),
+		Steps: []resource.TestStep{
+			{
+				PreConfig:   lost(1),
+				Config:      proxy.ProviderBlock(env, "  max_retries = 1\n") + body("/events/index"),
+				ExpectError: diagRe("Error setting MISP user setting", "Setting homepage of user "+userID),
+			},
+			{
+				PreConfig: func() {
+					proxy.Clear()
+					if v, ok := ui.UserSetting(userID, "homepage"); !ok || v != `{"path":"/events/index"}` {
+						t.Fatalf("the create whose answer was lost left %q (%t) in MISP, want the value written", v, ok)
+					}
+				},
+				Config: proxy.Config(env, body("/events/index")),
+				Check:  settingInMISP(ui, homeAddr, `{"path":"/events/index"}`),
+			},
+			{
+				Config:           proxy.Config(env, body("/events/index")),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 			},
 		},
 	})
