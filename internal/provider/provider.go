@@ -77,9 +77,11 @@ func (p *mispProvider) Metadata(_ context.Context, _ provider.MetadataRequest, r
 func (p *mispProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Manages the people side of a [MISP](https://www.misp-project.org/) instance — users, " +
-			"organisations and roles — through MISP's REST API. The API key must belong to a site admin for " +
-			"organisations and roles; an org admin's key can manage the users of its own organisation. A key of any other " +
-			"role may only read roles and organisations: the provider refuses, at plan time, what the key's role may not do.",
+			"organisations, roles, and the users' API keys, settings and sharing groups — through MISP's REST API. The API " +
+			"key must belong to a site admin for organisations, roles and sharing groups; an org admin's key can manage the " +
+			"users of its own organisation and their keys and settings. A key of any other role may read roles and " +
+			"organisations and manage its own user's keys and settings: the provider refuses, at plan time, what the key's " +
+			"role may not do.",
 		Attributes: map[string]schema.Attribute{
 			"url": schema.StringAttribute{
 				MarkdownDescription: "Base URL of the MISP instance, e.g. `https://misp.example.org`. " +
