@@ -75,7 +75,7 @@ var (
 		view:   (*Server).roleMap,
 	}
 	// kinds is every kind the Go API and the control API serve.
-	kinds = []*kind{userKind, orgKind, roleKind, sgKind, userSettingKind}
+	kinds = []*kind{userKind, orgKind, roleKind, sgKind, userSettingKind, authKeyKind}
 )
 
 // mutate runs fn under the write lock. When fn reports a change, OnChange is called once the lock is released
