@@ -131,7 +131,8 @@ func (s *Server) createUserRow(u row, f map[string]any) (map[string]any, error) 
 	if !role.bool("perm_sync") {
 		u["server_id"] = int64(0)
 	}
-	return map[string]any{"authkey": s.st.addKey(s.rng, u.id(), "", s.now(), "")}, nil
+	key, _ := s.st.addKey(s.rng, u.id(), "", s.now(), "")
+	return map[string]any{"authkey": key}, nil
 }
 
 // CreateUser creates a user with MISP's REST add defaults (docs/development/misp-api.md §1.3) and returns its id and a
@@ -191,17 +192,9 @@ func (s *Server) CheckUserPassword(id, password string) bool {
 	})
 }
 
-// NewAuthKey creates another advanced API key for the user and returns it.
+// NewAuthKey creates another advanced API key for the user and returns it (CreateAuthKey with only user_id).
 func (s *Server) NewAuthKey(userID string) (string, error) {
-	var key string
-	err := s.write(func() error {
-		u, err := s.byID(userKind, userID)
-		if err != nil {
-			return fmt.Errorf("new auth key: %w", err)
-		}
-		key = s.st.addKey(s.rng, u.id(), "", s.now(), "")
-		return nil
-	})
+	_, key, err := s.CreateAuthKey(map[string]any{"user_id": userID})
 	return key, err
 }
 

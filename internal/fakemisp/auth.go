@@ -2,6 +2,7 @@ package fakemisp
 
 import (
 	"net/http"
+	"slices"
 	"strings"
 )
 
@@ -14,6 +15,8 @@ type caller struct {
 	readOnly bool
 	// allowedIPs are the key's allowed_ips (nil: anywhere).
 	allowedIPs []string
+	// newIP: the key has not been used from the request's address before (authentication records it).
+	newIP bool
 }
 
 func (c *caller) id() int64    { return c.user.id() }
@@ -43,57 +46,58 @@ func (s *Server) authenticate(c *reqCtx) *response {
 	if apikey == "" || (len(apikey) >= 5 && strings.EqualFold(apikey[:5], "basic")) {
 		return exception(r, http.StatusForbidden, failMsg)
 	}
-	now := s.now()
-	var found *caller
-	s.mu.RLock()
-	for _, k := range strings.Split(apikey, ",") {
-		k = strings.TrimSpace(k)
-		if !keyFormat.MatchString(k) {
-			continue
-		}
-		ak := s.st.lookupKey(k, now)
-		if ak == nil {
-			continue
-		}
-		u, ok := s.st.users[ak.UserID]
-		if !ok {
-			continue
-		}
-		cl := &caller{user: u.clone(), keyID: ak.ID, readOnly: ak.ReadOnly, allowedIPs: append([]string(nil), ak.AllowedIPs...)}
-		if role, ok := s.st.roles[u.int("role_id")]; ok {
-			cl.role = role.clone()
-			if ak.ReadOnly {
-				readOnlyRole(cl.role)
+	now, ip := s.now(), remoteIP(r)
+	found := read(s, func() *caller {
+		for _, k := range strings.Split(apikey, ",") {
+			k = strings.TrimSpace(k)
+			if !keyFormat.MatchString(k) {
+				continue
 			}
+			ak := s.st.lookupKey(k, now)
+			if ak == nil {
+				continue
+			}
+			u, ok := s.st.users[ak.int("user_id")]
+			if !ok {
+				continue
+			}
+			cl := &caller{user: u.clone(), keyID: ak.id(), readOnly: ak.bool("read_only"), allowedIPs: jsonList(ak, "allowed_ips"),
+				newIP: ip != "" && !slices.Contains(jsonList(ak, "unique_ips"), ip)}
+			if role, ok := s.st.roles[u.int("role_id")]; ok {
+				cl.role = role.clone()
+				if cl.readOnly {
+					readOnlyRole(cl.role)
+				}
+			}
+			if !cl.perm("perm_auth") {
+				continue
+			}
+			return cl
 		}
-		if !cl.perm("perm_auth") {
-			continue
-		}
-		found = cl
-		break
-	}
-	s.mu.RUnlock()
+		return nil
+	})
 	if found == nil {
 		return exception(r, http.StatusForbidden, failMsg)
 	}
-	// User::updateAPIAccessTime: last_api_access is refreshed at most hourly.
-	if found.user.int("last_api_access") < now.Unix()-3600 {
+	// User::updateAPIAccessTime: last_api_access is refreshed at most hourly. AuthKey::updateUniqueIp records the
+	// address the key is used from.
+	if stale := found.user.int("last_api_access") < now.Unix()-3600; stale || found.newIP {
 		s.mutate(func() bool {
-			u, ok := s.st.users[found.id()]
-			if ok {
+			changed := false
+			if u, ok := s.st.users[found.id()]; ok && stale {
 				u["last_api_access"] = now.Unix()
+				changed = true
 			}
-			return ok
+			return s.st.recordKeyUse(found.keyID, ip) || changed
 		})
-		found.user["last_api_access"] = now.Unix()
-	}
-	if s.recordKeyUse(found.keyID, remoteIP(r)) {
-		c.changed = true
+		if stale {
+			found.user["last_api_access"] = now.Unix()
+		}
 	}
 	if found.user.bool("disabled") {
 		return exception(r, http.StatusForbidden, msgDisabled)
 	}
-	if len(found.allowedIPs) > 0 && !ipAllowed(found.allowedIPs, remoteIP(r)) {
+	if len(found.allowedIPs) > 0 && !ipAllowed(found.allowedIPs, ip) {
 		return exception(r, http.StatusForbidden, msgKeyIPRefused)
 	}
 	c.caller = found

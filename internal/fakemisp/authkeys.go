@@ -1,11 +1,15 @@
 package fakemisp
 
 import (
+	"crypto/subtle"
 	"encoding/json"
+	"errors"
+	"fmt"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/netip"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -20,6 +24,155 @@ const (
 	msgAuthKeyDenied  = "Invalid user or insufficient privileges to interact with an authkey for the given user."
 	msgKeyIPRefused   = "It is not possible to use this Auth key from your IP address"
 )
+
+// authKeysTable is auth_keys (INSTALL/MYSQL.sql of MISP 2.5.1). authkey is the stored hash of the key: SHA-256 in
+// hex, where MISP uses bcrypt (a fast hash keeps authentication cheap, see the benchmark in the package doc).
+// allowed_ips (IPs or CIDR ranges; NULL: anywhere) and unique_ips (the addresses the key was used from) hold JSON
+// text, NULL when empty, as in MISP; view, index and add decode them (AuthKey::afterFind), edit does not (§11.3).
+var authKeysTable = newTable([]column{
+	{"id", kInt, false, nil},
+	{"uuid", kString, false, ""},
+	{"authkey", kString, true, nil},
+	{"authkey_start", kString, true, nil},
+	{"authkey_end", kString, true, nil},
+	{"created", kInt, false, int64(0)},
+	{"expiration", kInt, false, int64(0)}, // epoch seconds, 0: never
+	{"read_only", kBool, false, false},
+	{"user_id", kInt, false, int64(0)},
+	{"comment", kString, true, ""},
+	{"allowed_ips", kString, true, nil},
+	{"unique_ips", kString, true, nil},
+})
+
+// authKeyKind is the advanced keys in the kind table (kinds.go): the Go API and /_mispfake/auth_keys create a key
+// for a user (user_id; comment, expiration, read_only and allowed_ips as auth_keys/add takes them), answering the
+// key in clear once, change those four fields as auth_keys/edit does, and delete keys.
+var authKeyKind = &kind{
+	plural: "auth_keys", noun: "auth key", table: authKeysTable,
+	rows:   func(st *state) map[int64]row { return st.authKeys },
+	nextID: func(st *state) *int64 { return &st.nextAuthKey },
+	create: func(s *Server, k row, f map[string]any) (map[string]any, error) {
+		v, present := f["user_id"]
+		id, _ := phpString(v)
+		n, ok := parseID(id)
+		if !present || !ok || s.st.users[n] == nil {
+			return nil, fmt.Errorf("user_id %v: user %w", v, ErrNotFound)
+		}
+		delete(f, "user_id")
+		if err := s.applyAuthKeyFields(k, f); err != nil {
+			return nil, err
+		}
+		comment := k.str("comment")
+		return map[string]any{"authkey": fillKeyRow(s.rng, k, n, "", s.now(), comment)}, nil
+	},
+	update: (*Server).applyAuthKeyFields,
+	index:  indexAuthKey,
+	view:   func(_ *Server, k row) map[string]any { m, _ := toPlain(authKeyObject(k)).(map[string]any); return m },
+}
+
+// authKeyWritable are the fields auth_keys/edit writes, which the Go API sets too.
+var authKeyWritable = map[string]bool{"comment": true, "expiration": true, "read_only": true, "allowed_ips": true}
+
+// applyAuthKeyFields writes natural-valued comment, expiration, read_only and allowed_ips (validated as
+// AuthKey::beforeValidate does; nil clears) into k.
+func (s *Server) applyAuthKeyFields(k row, f map[string]any) error {
+	for name := range f {
+		if !authKeyWritable[name] {
+			return fmt.Errorf("auth key field %q: only comment, expiration, read_only and allowed_ips can be set", name)
+		}
+	}
+	if errs := authKeyFields(f, k, s.now(), false); errs != nil {
+		return fmt.Errorf("auth key: validation failed: %s", string(mustJSON(errs)))
+	}
+	if v, present := f["comment"]; present {
+		c, ok := phpString(v)
+		if !ok {
+			return errors.New("auth key field comment: want a string")
+		}
+		k["comment"] = c
+	}
+	return nil
+}
+
+// fillKeyRow makes k (a new row) the key of userID: key, or a generated one when key is "", as the stored hash with
+// its first and last four characters. It returns the key in clear.
+func fillKeyRow(rng *rand.Rand, k row, userID int64, key string, now time.Time, comment string) string {
+	if key == "" {
+		key = randString(rng, 40, alnum)
+	}
+	k["uuid"], k["authkey"], k["authkey_start"], k["authkey_end"] = randUUID(rng), hashKey(key), key[:4], key[len(key)-4:]
+	k["created"], k["user_id"], k["comment"] = now.Unix(), userID, comment
+	return key
+}
+
+// addKey stores a new advanced key for userID; an empty key means "generate one". It returns the clear key and the
+// stored row.
+func (st *state) addKey(rng *rand.Rand, userID int64, key string, now time.Time, comment string) (string, row) {
+	k := st.newObject(authKeyKind)
+	key = fillKeyRow(rng, k, userID, key, now, comment)
+	st.insert(authKeyKind, k)
+	return key, k
+}
+
+// indexAuthKey keeps keyIndex (authkey_start+authkey_end → ids) in step with the stored keys.
+func indexAuthKey(st *state, k row, stored bool) {
+	at := k.str("authkey_start") + k.str("authkey_end")
+	ids := st.keyIndex[at]
+	if stored {
+		st.keyIndex[at] = append(ids, k.id())
+		return
+	}
+	for i, id := range ids {
+		if id == k.id() {
+			st.keyIndex[at] = append(ids[:i:i], ids[i+1:]...)
+			break
+		}
+	}
+	if len(st.keyIndex[at]) == 0 {
+		delete(st.keyIndex, at)
+	}
+}
+
+// lookupKey is AuthKey::getAuthUserByAuthKey: candidates by first and last four characters, expired keys skipped.
+func (st *state) lookupKey(key string, now time.Time) row {
+	if len(key) < 8 {
+		return nil
+	}
+	h := hashKey(key)
+	for _, id := range st.keyIndex[key[:4]+key[len(key)-4:]] {
+		k := st.authKeys[id]
+		if k == nil || (k.int("expiration") != 0 && k.int("expiration") <= now.Unix()) {
+			continue
+		}
+		if subtle.ConstantTimeCompare([]byte(k.str("authkey")), []byte(h)) == 1 {
+			return k
+		}
+	}
+	return nil
+}
+
+// jsonList decodes a JSON-text list column (nil when NULL).
+func jsonList(r row, name string) []string {
+	text, ok := r[name].(string)
+	if !ok {
+		return nil
+	}
+	var l []string
+	if json.Unmarshal([]byte(text), &l) != nil {
+		return nil
+	}
+	return l
+}
+
+// setJSONList stores a list into a JSON-text column: NULL when it is empty.
+func setJSONList(r row, name string, l []string) {
+	if len(l) == 0 {
+		r[name] = nil
+		return
+	}
+	b, _ := json.Marshal(l)
+	r[name] = string(b)
+}
 
 // notReadOnlyKey is the ACL of auth-key add, edit and delete: perm_auth and a key that is not read-only.
 func notReadOnlyKey(c *caller) bool { return c.perm("perm_auth") && !c.readOnly }
@@ -42,23 +195,18 @@ func remoteIP(r *http.Request) string {
 	return host
 }
 
-// recordKeyUse is AuthKey::updateUniqueIp: the address joins the key's unique_ips. It reports a change.
-func (s *Server) recordKeyUse(keyID int64, ip string) bool {
-	if ip == "" {
+// recordKeyUse is AuthKey::updateUniqueIp: the address joins the key's unique_ips. It reports a change. Callers
+// hold the write lock.
+func (st *state) recordKeyUse(keyID int64, ip string) bool {
+	k := st.authKeys[keyID]
+	if ip == "" || k == nil {
 		return false
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	k := s.st.keys[keyID]
-	if k == nil {
+	ips := jsonList(k, "unique_ips")
+	if slices.Contains(ips, ip) {
 		return false
 	}
-	for _, seen := range k.UniqueIPs {
-		if seen == ip {
-			return false
-		}
-	}
-	k.UniqueIPs = append(k.UniqueIPs, ip)
+	setJSONList(k, "unique_ips", append(ips, ip))
 	return true
 }
 
@@ -112,15 +260,15 @@ func ipAllowed(allowed []string, ip string) bool {
 
 // authKeyVisible is AuthKeysController::__prepareConditions: site admins see every key, org admins the keys of
 // their organisation's users, everyone else its own.
-func (s *Server) authKeyVisible(c *caller, k *authKey) bool {
+func (s *Server) authKeyVisible(c *caller, k row) bool {
 	switch {
 	case c.siteAdmin():
 		return true
 	case c.perm("perm_admin"):
-		u := s.st.users[k.UserID]
+		u := s.st.users[k.int("user_id")]
 		return u != nil && u.int("org_id") == c.orgID()
 	}
-	return k.UserID == c.id()
+	return k.int("user_id") == c.id()
 }
 
 // canManageKeysOf is __canCreateAuthKeyForUser. Like MISP 2.5.1 it does not check an org admin's organisation.
@@ -148,9 +296,10 @@ func (s *Server) canManageKeysOf(c *caller, userID string) bool {
 
 // authKeyFields is AuthKey::beforeValidate for allowed_ips, expiration and read_only. It changes k only when
 // every present field is valid and returns the validation errors otherwise.
-func authKeyFields(d map[string]any, k *authKey, now time.Time, edit bool) map[string][]string {
+func authKeyFields(d map[string]any, k row, now time.Time, edit bool) map[string][]string {
 	errs := map[string][]string{}
-	ips, ipsSet := k.AllowedIPs, false
+	var ips []string
+	ipsSet := false
 	if v, present := d["allowed_ips"]; present && (!edit || v != nil) {
 		ipsSet = true
 		ips = nil
@@ -179,7 +328,8 @@ func authKeyFields(d map[string]any, k *authKey, now time.Time, edit bool) map[s
 			}
 		}
 	}
-	exp, expSet := k.Expiration, false
+	var exp int64
+	expSet := false
 	if v, present := d["expiration"]; present && (!edit || v != nil) {
 		expSet = true
 		switch {
@@ -197,7 +347,8 @@ func authKeyFields(d map[string]any, k *authKey, now time.Time, edit bool) map[s
 			exp = t
 		}
 	}
-	ro, roSet := k.ReadOnly, false
+	var ro bool
+	roSet := false
 	if v, present := d["read_only"]; present && (!edit || v != nil) {
 		roSet = true
 		switch t := v.(type) {
@@ -208,6 +359,11 @@ func authKeyFields(d map[string]any, k *authKey, now time.Time, edit bool) map[s
 				errs["read_only"] = append(errs["read_only"], "This field cannot be left blank")
 			}
 			ro = t == "1"
+		case int64: // the Go API's
+			if t != 0 && t != 1 {
+				errs["read_only"] = append(errs["read_only"], "This field cannot be left blank")
+			}
+			ro = t == 1
 		case string:
 			if t != "0" && t != "1" {
 				errs["read_only"] = append(errs["read_only"], "This field cannot be left blank")
@@ -221,13 +377,13 @@ func authKeyFields(d map[string]any, k *authKey, now time.Time, edit bool) map[s
 		return errs
 	}
 	if ipsSet {
-		k.AllowedIPs = ips
+		setJSONList(k, "allowed_ips", ips)
 	}
 	if expSet {
-		k.Expiration = exp
+		k["expiration"] = exp
 	}
 	if roSet {
-		k.ReadOnly = ro
+		k["read_only"] = ro
 	}
 	return nil
 }
@@ -263,44 +419,67 @@ func stringsOrNil(l []string) any {
 	return out
 }
 
-func jsonListOrNil(l []string) any {
-	if len(l) == 0 {
-		return nil
+// authKeyObject is the AuthKey record of view, index and add (afterFind types, §11.2): every column but the hash,
+// allowed_ips decoded (null when none), unique_ips decoded ([] when none).
+func authKeyObject(k row) obj {
+	out := make(obj, 0, len(authKeysTable.cols))
+	for _, c := range authKeysTable.cols {
+		switch c.name {
+		case "authkey":
+		case "allowed_ips":
+			out = append(out, kv{c.name, stringsOrNil(jsonList(k, c.name))})
+		case "unique_ips":
+			unique := stringsOrNil(jsonList(k, c.name))
+			if unique == nil {
+				unique = []any{}
+			}
+			out = append(out, kv{c.name, unique})
+		default:
+			out = append(out, kv{c.name, c.render(k[c.name])})
+		}
 	}
-	b, _ := json.Marshal(l)
-	return string(b)
+	return out
 }
 
-// authKeyObject is the AuthKey record of view, index and add (afterFind types, §11.2).
-func authKeyObject(k *authKey) obj {
-	unique := stringsOrNil(k.UniqueIPs)
-	if unique == nil {
-		unique = []any{}
+// authKeyEdited is the AuthKey record of the edit answer: the saved row before afterFind (§11.3), read_only as
+// the request sent it.
+func authKeyEdited(k row, readOnly any) obj {
+	out := make(obj, 0, len(authKeysTable.cols))
+	for _, c := range authKeysTable.cols {
+		switch c.name {
+		case "authkey":
+		case "expiration", "allowed_ips", "unique_ips":
+			out = append(out, kv{c.name, k[c.name]})
+		case "read_only":
+			out = append(out, kv{c.name, readOnly})
+		default:
+			out = append(out, kv{c.name, c.render(k[c.name])})
+		}
 	}
-	return obj{
-		{"id", itoa(k.ID)}, {"uuid", k.UUID}, {"authkey_start", k.Start}, {"authkey_end", k.End},
-		{"created", itoa(k.Created)}, {"expiration", itoa(k.Expiration)}, {"read_only", k.ReadOnly},
-		{"user_id", itoa(k.UserID)}, {"comment", k.Comment}, {"allowed_ips", stringsOrNil(k.AllowedIPs)},
-		{"unique_ips", unique},
-	}
+	return out
 }
 
 // authKeyWithUser adds the contained User {id, email}, both null for a deleted user.
-func (s *Server) authKeyWithUser(k *authKey) obj {
+func (s *Server) authKeyWithUser(k row) obj {
 	user := obj{{"id", nil}, {"email", nil}}
-	if u := s.st.users[k.UserID]; u != nil {
+	if u := s.st.users[k.int("user_id")]; u != nil {
 		user = obj{{"id", itoa(u.id())}, {"email", u.str("email")}}
 	}
 	return obj{{"AuthKey", authKeyObject(k)}, {"User", user}}
 }
 
-// visibleKey finds key id for the caller (CRUD conditions); nil when missing or out of scope.
-func (s *Server) visibleKey(c *reqCtx, id string) *authKey {
+// keyByID finds key id (a MySQL "id = value" comparison); nil when missing.
+func (s *Server) keyByID(id string) row {
 	f, ok := mysqlNumber(id)
 	if !ok || f != float64(int64(f)) {
 		return nil
 	}
-	k := s.st.keys[int64(f)]
+	return s.st.authKeys[int64(f)]
+}
+
+// visibleKey finds key id for the caller (CRUD conditions); nil when missing or out of scope.
+func (s *Server) visibleKey(c *reqCtx, id string) row {
+	k := s.keyByID(id)
 	if k == nil || !s.authKeyVisible(c.caller, k) {
 		return nil
 	}
@@ -310,20 +489,13 @@ func (s *Server) visibleKey(c *reqCtx, id string) *authKey {
 // authKeysIndex: GET /auth_keys/index[/{user_id}] (CRUD index, REST branch: unpaged, ordered by id).
 func (s *Server) authKeysIndex(c *reqCtx) *response {
 	userID, hasUser := c.firstArg()
-	ids := make([]int64, 0, len(s.st.keys))
-	for id, k := range s.st.keys {
-		if !s.authKeyVisible(c.caller, k) {
+	out := []any{}
+	for _, id := range sortedIDs(s.st.authKeys) {
+		k := s.st.authKeys[id]
+		if !s.authKeyVisible(c.caller, k) || (hasUser && !phpEmpty(userID) && !looseEqualInt(userID, k.int("user_id"))) {
 			continue
 		}
-		if hasUser && !phpEmpty(userID) && !looseEqualInt(userID, k.UserID) {
-			continue
-		}
-		ids = append(ids, id)
-	}
-	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
-	out := make([]any, 0, len(ids))
-	for _, id := range ids {
-		out = append(out, s.authKeyWithUser(s.st.keys[id]))
+		out = append(out, s.authKeyWithUser(k))
 	}
 	return prepare(c.r, http.StatusOK, out)
 }
@@ -359,7 +531,7 @@ func (s *Server) authKeysAdd(c *reqCtx) *response {
 		return exception(r, http.StatusInternalServerError, internalErrorMessage)
 	}
 	now := s.now()
-	draft := &authKey{}
+	draft := authKeysTable.newRow()
 	errs := authKeyFields(d, draft, now, false)
 	u := s.findUser(id)
 	if u == nil {
@@ -372,10 +544,11 @@ func (s *Server) authKeysAdd(c *reqCtx) *response {
 		return saveFail(r, "Could not add auth_key", "/auth_keys/add", errs, nil)
 	}
 	comment, _ := phpString(d["comment"])
-	key := s.st.addKey(s.rng, u.id(), "", now, comment)
+	key, k := s.st.addKey(s.rng, u.id(), "", now, comment)
 	s.st.issued = append(s.st.issued, key)
-	k := s.st.keys[s.st.nextKey-1]
-	k.AllowedIPs, k.Expiration, k.ReadOnly = draft.AllowedIPs, draft.Expiration, draft.ReadOnly
+	for _, name := range []string{"allowed_ips", "expiration", "read_only"} {
+		k[name] = draft[name]
+	}
 	c.changed = true
 	rec := authKeyObject(k)
 	rec = append(rec, kv{"authkey_raw", key})
@@ -387,7 +560,7 @@ func (s *Server) authKeysAdd(c *reqCtx) *response {
 func (s *Server) authKeysEdit(c *reqCtx) *response {
 	r := c.r
 	id, _ := c.firstArg()
-	if k := s.keyByID(id); k != nil && !s.canManageKeysOf(c.caller, itoa(k.UserID)) {
+	if k := s.keyByID(id); k != nil && !s.canManageKeysOf(c.caller, itoa(k.int("user_id"))) {
 		return exception(r, http.StatusMethodNotAllowed, msgAuthKeyDenied)
 	}
 	k := s.visibleKey(c, id)
@@ -401,9 +574,9 @@ func (s *Server) authKeysEdit(c *reqCtx) *response {
 	if !ok {
 		return exception(r, http.StatusInternalServerError, internalErrorMessage)
 	}
-	draft := *k
-	errs := authKeyFields(d, &draft, s.now(), true)
-	u := s.st.users[k.UserID]
+	draft := k.clone()
+	errs := authKeyFields(d, draft, s.now(), true)
+	u := s.st.users[k.int("user_id")]
 	if u == nil {
 		if errs == nil {
 			errs = map[string][]string{}
@@ -414,28 +587,23 @@ func (s *Server) authKeysEdit(c *reqCtx) *response {
 		return saveFail(r, "Could not edit auth_key", "/auth_keys/edit", errs, nil)
 	}
 	if v, present := d["comment"]; present && v != nil {
-		draft.Comment, _ = phpString(v)
+		draft["comment"], _ = phpString(v)
 	}
-	*k = draft
+	s.st.replace(authKeyKind, k, draft)
 	c.changed = true
-	var readOnly any = k.ReadOnly
+	var readOnly any = draft.bool("read_only")
 	if v, present := d["read_only"]; present && v != nil {
 		readOnly = v // echoed as sent
 	}
-	rec := obj{
-		{"id", itoa(k.ID)}, {"uuid", k.UUID}, {"authkey_start", k.Start}, {"authkey_end", k.End},
-		{"created", itoa(k.Created)}, {"expiration", k.Expiration}, {"read_only", readOnly},
-		{"user_id", itoa(k.UserID)}, {"comment", k.Comment}, {"allowed_ips", jsonListOrNil(k.AllowedIPs)},
-		{"unique_ips", jsonListOrNil(k.UniqueIPs)},
-	}
-	return prepare(r, http.StatusOK, obj{{"AuthKey", rec}, {"User", obj{{"id", itoa(u.id())}, {"org_id", itoa(u.int("org_id"))}}}})
+	return prepare(r, http.StatusOK, obj{{"AuthKey", authKeyEdited(draft, readOnly)},
+		{"User", obj{{"id", itoa(u.id())}, {"org_id", itoa(u.int("org_id"))}}}})
 }
 
 // authKeysDelete: POST or DELETE /auth_keys/delete/{id}; GET shows the confirmation fragment.
 func (s *Server) authKeysDelete(c *reqCtx) *response {
 	r := c.r
 	id, _ := c.firstArg()
-	if k := s.keyByID(id); k != nil && !s.canManageKeysOf(c.caller, itoa(k.UserID)) {
+	if k := s.keyByID(id); k != nil && !s.canManageKeysOf(c.caller, itoa(k.int("user_id"))) {
 		return exception(r, http.StatusMethodNotAllowed, msgAuthKeyDenied)
 	}
 	k := s.visibleKey(c, id)
@@ -443,35 +611,11 @@ func (s *Server) authKeysDelete(c *reqCtx) *response {
 		return exception(r, http.StatusNotFound, msgInvalidAuthKey)
 	}
 	if !c.isPost() && !c.isDelete() {
-		return s.crudDeletePage(r, "Auth Key", k.ID)
+		return s.crudDeletePage(r, "Auth Key", k.id())
 	}
-	s.st.deleteKey(k.ID)
+	s.st.remove(authKeyKind, k)
 	c.changed = true
-	return saveSuccess(r, genURL(false, "auth_keys", "delete", id), "AuthKey deleted.", k.ID)
-}
-
-func (s *Server) keyByID(id string) *authKey {
-	f, ok := mysqlNumber(id)
-	if !ok || f != float64(int64(f)) {
-		return nil
-	}
-	return s.st.keys[int64(f)]
-}
-
-// deleteKey removes a key and its lookup entry.
-func (st *state) deleteKey(id int64) {
-	k := st.keys[id]
-	if k == nil {
-		return
-	}
-	delete(st.keys, id)
-	idx := st.keyIndex[k.Start+k.End]
-	for i, v := range idx {
-		if v == id {
-			st.keyIndex[k.Start+k.End] = append(idx[:i:i], idx[i+1:]...)
-			break
-		}
-	}
+	return saveSuccess(r, genURL(false, "auth_keys", "delete", id), "AuthKey deleted.", k.id())
 }
 
 // IssuedAuthKeys returns, in clear, every key that auth_keys/add made since the last reset: what a test needs to
@@ -479,3 +623,27 @@ func (st *state) deleteKey(id int64) {
 func (s *Server) IssuedAuthKeys() []string {
 	return read(s, func() []string { return append([]string(nil), s.st.issued...) })
 }
+
+// CreateAuthKey creates an advanced API key as auth_keys/add would: "user_id" is required; "comment",
+// "expiration" (epoch seconds or a date; 0 or nil: never), "read_only" and "allowed_ips" (a list, or a string split
+// at commas and newlines) are optional. It returns the key's id and the key in clear (shown only here).
+func (s *Server) CreateAuthKey(fields map[string]any) (id string, authkey string, err error) {
+	id, extra, err := s.createObject(authKeyKind, fields)
+	authkey, _ = extra["authkey"].(string)
+	return id, authkey, err
+}
+
+// UpdateAuthKey changes what auth_keys/edit changes: comment, expiration, read_only and allowed_ips (nil or an
+// empty list: anywhere).
+func (s *Server) UpdateAuthKey(id string, fields map[string]any) error {
+	return s.updateObject(authKeyKind, id, fields)
+}
+
+// DeleteAuthKey deletes an advanced API key; it no longer logs in.
+func (s *Server) DeleteAuthKey(id string) error { return s.deleteObject(authKeyKind, id) }
+
+// AuthKey returns the key's record as auth_keys/view renders it (without the key or its hash).
+func (s *Server) AuthKey(id string) (map[string]any, bool) { return s.object(authKeyKind, id) }
+
+// AuthKeys returns every advanced API key (by id).
+func (s *Server) AuthKeys() []map[string]any { return s.objects(authKeyKind) }

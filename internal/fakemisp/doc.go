@@ -83,8 +83,9 @@
 // # Go API
 //
 // CreateUser, UpdateUser, DeleteUser, User, UserByEmail, Users, CheckUserPassword, NewAuthKey and the
-// Organisation/Role equivalents change the data directly, as a person in the MISP UI would. Requests, Count,
-// Counters, TotalRequests and ResetCounters expose the request log and per-endpoint counters; endpoint keys are
+// Organisation, Role, SharingGroup and AuthKey equivalents (CreateAuthKey, UpdateAuthKey, DeleteAuthKey, AuthKey,
+// AuthKeys) change the data directly, as a person in the MISP UI would. Requests, Count, Counters, TotalRequests
+// and ResetCounters expose the request log and per-endpoint counters; endpoint keys are
 // "METHOD /template" with {id} for the object segment and named parameters dropped (e.g.
 // "GET /admin/users/view/{id}", "GET /users/view/me"). SetServerSetting, ServerSetting and ServerSettings change and
 // read the modelled server settings. Reset restores the seed. Snapshot and Restore (with
@@ -124,14 +125,18 @@
 //	POST   /_mispfake/faults                    {"spec": "..."} | {"kind": "error", "pattern": "...", "rate": 1,
 //	                                            "status": 503, "min_latency": "10ms", "max_latency": "20ms",
 //	                                            "retry_after": 2, "count": 1} | a list of such objects
-//	GET    /_mispfake/{kind}                    list; kind is users, organisations, roles, sharing_groups or
-//	                                            user_settings
+//	GET    /_mispfake/{kind}                    list; kind is users, organisations, roles, sharing_groups,
+//	                                            user_settings or auth_keys
 //	POST   /_mispfake/{kind}                    create from fields → {"id": …} (users: also "authkey"; user
-//	                                            settings: user_id, setting, value)
-//	GET    /_mispfake/{kind}/{id}               one record
-//	PATCH  /_mispfake/{kind}/{id}               update fields (PUT and POST work too; user settings: value only)
+//	                                            settings: user_id, setting, value; auth keys: user_id, and
+//	                                            comment, expiration, read_only, allowed_ips → also "authkey",
+//	                                            the key in clear, shown only here)
+//	GET    /_mispfake/{kind}/{id}               one record (an auth key's as auth_keys/view has it, no key or hash)
+//	PATCH  /_mispfake/{kind}/{id}               update fields (PUT and POST work too; user settings: value only;
+//	                                            auth keys: comment, expiration, read_only, allowed_ips, enforced
+//	                                            from the next request on)
 //	DELETE /_mispfake/{kind}/{id}               delete (409 for an organisation that still has users)
-//	POST   /_mispfake/users/{id}/authkeys       → {"authkey": …}
+//	POST   /_mispfake/users/{id}/authkeys       another key of the user → {"authkey": …}
 //	POST   /_mispfake/roles/{id}/default        set the default role; GET /_mispfake/default_role reads it
 //	GET    /_mispfake/snapshot                  the data as JSON; PUT (or POST) restores it
 //	GET    /_mispfake/settings                  the modelled server settings {"MISP.disable_user_login_change": false}

@@ -19,6 +19,9 @@ type kind struct {
 	deletable func(s *Server, r row) error
 	// deleted, if set, removes what MISP deletes with the row (its dependent associations).
 	deleted func(s *Server, r row)
+	// index, if set, keeps a lookup derived from the rows in step (the auth keys' start and end index): it is
+	// called with stored true once a row is stored, with false once it is removed.
+	index func(st *state, r row, stored bool)
 	// view renders a row as plain Go values (ids as strings, tinyint columns as bools).
 	view func(s *Server, r row) map[string]any
 }
@@ -72,7 +75,7 @@ var (
 		view:   (*Server).roleMap,
 	}
 	// kinds is every kind the Go API and the control API serve.
-	kinds = []*kind{userKind, orgKind, roleKind, sgKind, userSettingKind}
+	kinds = []*kind{userKind, orgKind, roleKind, sgKind, userSettingKind, authKeyKind}
 )
 
 // mutate runs fn under the write lock. When fn reports a change, OnChange is called once the lock is released
@@ -116,16 +119,44 @@ func (s *Server) byID(k *kind, id string) (row, error) {
 }
 
 // newObject is an empty row of kind k with the next free id; insert stores it. Callers hold the write lock.
-func (s *Server) newObject(k *kind) row {
+func (s *Server) newObject(k *kind) row { return s.st.newObject(k) }
+
+// insert stores a row made by newObject and uses up its id. Callers hold the write lock.
+func (s *Server) insert(k *kind, r row) { s.st.insert(k, r) }
+
+// newObject is an empty row of kind k with the next free id of st.
+func (st *state) newObject(k *kind) row {
 	r := k.table.newRow()
-	r["id"] = *k.nextID(s.st)
+	r["id"] = *k.nextID(st)
 	return r
 }
 
-// insert stores a row made by newObject and uses up its id. Callers hold the write lock.
-func (s *Server) insert(k *kind, r row) {
-	*k.nextID(s.st)++
-	k.rows(s.st)[r.id()] = r
+// insert stores a row made by newObject in st and uses up its id.
+func (st *state) insert(k *kind, r row) {
+	*k.nextID(st)++
+	k.rows(st)[r.id()] = r
+	if k.index != nil {
+		k.index(st, r, true)
+	}
+}
+
+// remove deletes a stored row from st (not what MISP deletes with it: see kind.deleted).
+func (st *state) remove(k *kind, r row) {
+	delete(k.rows(st), r.id())
+	if k.index != nil {
+		k.index(st, r, false)
+	}
+}
+
+// replace stores a changed copy of a stored row in its place.
+func (st *state) replace(k *kind, old, updated row) {
+	if k.index != nil {
+		k.index(st, old, false)
+	}
+	k.rows(st)[updated.id()] = updated
+	if k.index != nil {
+		k.index(st, updated, true)
+	}
 }
 
 // createObject stores a new object of kind k and returns its id and the kind's extra answer.
@@ -156,7 +187,7 @@ func (s *Server) updateObject(k *kind, id string, fields map[string]any) error {
 		if err := k.update(s, updated, f); err != nil {
 			return fmt.Errorf("update %s %s: %w", k.noun, id, err)
 		}
-		k.rows(s.st)[r.id()] = updated
+		s.st.replace(k, r, updated)
 		return nil
 	})
 }
@@ -173,7 +204,7 @@ func (s *Server) deleteObject(k *kind, id string) error {
 		if err != nil {
 			return fmt.Errorf("delete %s: %w", k.noun, err)
 		}
-		delete(k.rows(s.st), r.id())
+		s.st.remove(k, r)
 		if k.deleted != nil {
 			k.deleted(s, r)
 		}

@@ -135,35 +135,17 @@ var seedRoles = []struct {
 	{"Read Only", "00000000101000000000000000000"},
 }
 
-// authKey is a row of auth_keys (advanced keys). The key itself is kept only as a SHA-256 (MISP uses bcrypt; a fast
-// hash keeps authentication cheap, see the benchmark in the package doc).
-type authKey struct {
-	ID         int64  `json:"id"`
-	UUID       string `json:"uuid"`
-	Start      string `json:"authkey_start"`
-	End        string `json:"authkey_end"`
-	Hash       string `json:"hash"`
-	Created    int64  `json:"created"`
-	Expiration int64  `json:"expiration"`
-	ReadOnly   bool   `json:"read_only"`
-	UserID     int64  `json:"user_id"`
-	Comment    string `json:"comment"`
-	// AllowedIPs (IPs or CIDR ranges; nil: anywhere) and UniqueIPs (where the key was used from): see authkeys.go.
-	AllowedIPs []string `json:"allowed_ips,omitempty"`
-	UniqueIPs  []string `json:"unique_ips,omitempty"`
-}
-
 // state is everything MISP keeps in its database that the emulator models.
 type state struct {
 	users       map[int64]row
 	orgs        map[int64]row
 	roles       map[int64]row
-	keys        map[int64]*authKey
-	keyIndex    map[string][]int64 // authkey_start+authkey_end → key ids
+	authKeys    map[int64]row      // authkeys.go
+	keyIndex    map[string][]int64 // authkey_start+authkey_end → auth key ids (indexAuthKey)
 	nextUser    int64
 	nextOrg     int64
 	nextRole    int64
-	nextKey     int64
+	nextAuthKey int64
 	issued      []string // every key auth_keys/add made, in clear (IssuedAuthKeys; not persisted)
 	defaultRole string   // AdminSetting default_role; "" when unset
 	instanceID  string   // MISP.uuid
@@ -227,8 +209,8 @@ func checkPassword(stored, pw string) bool {
 // seedState builds a fresh MISP 2.5.1 database: host org 1, roles 1–6 (default 3) and admin@admin.test.
 func seedState(rng *rand.Rand, now time.Time, adminKey string) *state {
 	st := &state{
-		users: map[int64]row{}, orgs: map[int64]row{}, roles: map[int64]row{}, keys: map[int64]*authKey{},
-		keyIndex: map[string][]int64{}, nextUser: 1, nextOrg: 1, nextRole: 1, nextKey: 1,
+		users: map[int64]row{}, orgs: map[int64]row{}, roles: map[int64]row{}, authKeys: map[int64]row{},
+		keyIndex: map[string][]int64{}, nextUser: 1, nextOrg: 1, nextRole: 1, nextAuthKey: 1,
 		defaultRole: "3", sgs: newSGStore(), sharingGroups: map[int64]row{}, nextSharingGroup: 1,
 		userSettings: map[int64]row{}, nextUserSetting: 1,
 	}
@@ -282,39 +264,6 @@ func seedState(rng *rand.Rand, now time.Time, adminKey string) *state {
 	return st
 }
 
-// addKey stores a new advanced key for userID; an empty key means "generate one". It returns the clear key.
-func (st *state) addKey(rng *rand.Rand, userID int64, key string, now time.Time, comment string) string {
-	if key == "" {
-		key = randString(rng, 40, alnum)
-	}
-	k := &authKey{
-		ID: st.nextKey, UUID: randUUID(rng), Start: key[:4], End: key[len(key)-4:], Hash: hashKey(key),
-		Created: now.Unix(), UserID: userID, Comment: comment,
-	}
-	st.nextKey++
-	st.keys[k.ID] = k
-	st.keyIndex[k.Start+k.End] = append(st.keyIndex[k.Start+k.End], k.ID)
-	return key
-}
-
-// lookupKey is AuthKey::getAuthUserByAuthKey: candidates by first and last four characters, expired keys skipped.
-func (st *state) lookupKey(key string, now time.Time) *authKey {
-	if len(key) < 8 {
-		return nil
-	}
-	h := hashKey(key)
-	for _, id := range st.keyIndex[key[:4]+key[len(key)-4:]] {
-		k := st.keys[id]
-		if k == nil || (k.Expiration != 0 && k.Expiration <= now.Unix()) {
-			continue
-		}
-		if subtle.ConstantTimeCompare([]byte(k.Hash), []byte(h)) == 1 {
-			return k
-		}
-	}
-	return nil
-}
-
 func sortedIDs(m map[int64]row) []int64 {
 	ids := make([]int64, 0, len(m))
 	for id := range m {
@@ -330,7 +279,7 @@ type snapshotDoc struct {
 	Users       []map[string]any `json:"users"`
 	Orgs        []map[string]any `json:"organisations"`
 	Roles       []map[string]any `json:"roles"`
-	Keys        []*authKey       `json:"auth_keys"`
+	Keys        []map[string]any `json:"auth_keys"` // in the shape of keyDoc
 	NextUser    int64            `json:"next_user_id"`
 	NextOrg     int64            `json:"next_organisation_id"`
 	NextRole    int64            `json:"next_role_id"`
@@ -346,10 +295,61 @@ type snapshotDoc struct {
 
 const snapshotFormat = "mispfake-state/1"
 
+// keyDoc is an auth_keys row as mispfake-state/1 has always kept it: the hash under "hash", allowed_ips and
+// unique_ips as lists of strings, left out when empty.
+func keyDoc(k row) map[string]any {
+	d := make(map[string]any, len(authKeysTable.cols))
+	for _, c := range authKeysTable.cols {
+		switch c.name {
+		case "authkey":
+			d["hash"] = k[c.name]
+		case "allowed_ips", "unique_ips":
+			if l := jsonList(k, c.name); len(l) > 0 {
+				d[c.name] = l
+			}
+		default:
+			d[c.name] = k[c.name]
+		}
+	}
+	return d
+}
+
+// keyColumns turns a keyDoc back into auth_keys columns.
+func keyColumns(d map[string]any) (map[string]any, error) {
+	m := make(map[string]any, len(d))
+	for name, v := range d {
+		switch name {
+		case "hash":
+			m["authkey"] = v
+		case "authkey":
+			return nil, fmt.Errorf("decode state: auth key: unknown field %q", name)
+		case "allowed_ips", "unique_ips":
+			list, ok := v.([]any)
+			if v != nil && !ok {
+				return nil, fmt.Errorf("decode state: auth key.%s: want a list", name)
+			}
+			l := make([]string, 0, len(list))
+			for _, e := range list {
+				s, ok := e.(string)
+				if !ok {
+					return nil, fmt.Errorf("decode state: auth key.%s: want strings", name)
+				}
+				l = append(l, s)
+			}
+			r := row{}
+			setJSONList(r, name, l)
+			m[name] = r[name]
+		default:
+			m[name] = v
+		}
+	}
+	return m, nil
+}
+
 func (st *state) marshal() ([]byte, error) {
 	doc := snapshotDoc{
 		Format: snapshotFormat, NextUser: st.nextUser, NextOrg: st.nextOrg, NextRole: st.nextRole,
-		NextKey: st.nextKey, DefaultRole: st.defaultRole, InstanceID: st.instanceID, SGs: st.sgs,
+		NextKey: st.nextAuthKey, DefaultRole: st.defaultRole, InstanceID: st.instanceID, SGs: st.sgs,
 		NextGroup: st.nextSharingGroup, NextSetting: st.nextUserSetting,
 	}
 	dump := func(m map[int64]row) []map[string]any {
@@ -361,13 +361,8 @@ func (st *state) marshal() ([]byte, error) {
 	}
 	doc.Users, doc.Orgs, doc.Roles = dump(st.users), dump(st.orgs), dump(st.roles)
 	doc.Groups, doc.Settings = dump(st.sharingGroups), dump(st.userSettings)
-	ids := make([]int64, 0, len(st.keys))
-	for id := range st.keys {
-		ids = append(ids, id)
-	}
-	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
-	for _, id := range ids {
-		doc.Keys = append(doc.Keys, st.keys[id])
+	for _, id := range sortedIDs(st.authKeys) {
+		doc.Keys = append(doc.Keys, keyDoc(st.authKeys[id]))
 	}
 	out, err := json.MarshalIndent(doc, "", "  ")
 	if err != nil {
@@ -387,9 +382,9 @@ func unmarshalState(data []byte) (*state, error) {
 		return nil, fmt.Errorf("decode state: unknown format %q (want %q)", doc.Format, snapshotFormat)
 	}
 	st := &state{
-		users: map[int64]row{}, orgs: map[int64]row{}, roles: map[int64]row{}, keys: map[int64]*authKey{},
+		users: map[int64]row{}, orgs: map[int64]row{}, roles: map[int64]row{}, authKeys: map[int64]row{},
 		keyIndex: map[string][]int64{}, nextUser: doc.NextUser, nextOrg: doc.NextOrg, nextRole: doc.NextRole,
-		nextKey: doc.NextKey, defaultRole: doc.DefaultRole, instanceID: doc.InstanceID, sgs: doc.SGs,
+		nextAuthKey: doc.NextKey, defaultRole: doc.DefaultRole, instanceID: doc.InstanceID, sgs: doc.SGs,
 		sharingGroups: map[int64]row{}, nextSharingGroup: max(doc.NextGroup, 1),
 		userSettings: map[int64]row{}, nextUserSetting: max(doc.NextSetting, 1),
 	}
@@ -453,17 +448,28 @@ func unmarshalState(data []byte) (*state, error) {
 	if err := load(userSettingsTable, doc.Settings, st.userSettings, "user setting"); err != nil {
 		return nil, err
 	}
-	for _, k := range doc.Keys {
-		if k == nil || k.ID <= 0 || len(k.Start) != 4 || len(k.End) != 4 {
+	keys := make([]map[string]any, 0, len(doc.Keys))
+	for _, d := range doc.Keys {
+		m, err := keyColumns(d)
+		if err != nil {
+			return nil, err
+		}
+		keys = append(keys, m)
+	}
+	if err := load(authKeysTable, keys, st.authKeys, "auth key"); err != nil {
+		return nil, err
+	}
+	for _, id := range sortedIDs(st.authKeys) {
+		k := st.authKeys[id]
+		if len(k.str("authkey_start")) != 4 || len(k.str("authkey_end")) != 4 {
 			return nil, fmt.Errorf("decode state: malformed auth key")
 		}
-		st.keys[k.ID] = k
-		st.keyIndex[k.Start+k.End] = append(st.keyIndex[k.Start+k.End], k.ID)
+		indexAuthKey(st, k, true)
 	}
 	if st.sgs == nil {
 		st.sgs = newSGStore()
 	}
-	if st.nextUser <= 0 || st.nextOrg <= 0 || st.nextRole <= 0 || st.nextKey <= 0 {
+	if st.nextUser <= 0 || st.nextOrg <= 0 || st.nextRole <= 0 || st.nextAuthKey <= 0 {
 		return nil, fmt.Errorf("decode state: id counters missing")
 	}
 	return st, nil

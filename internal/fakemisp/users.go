@@ -564,7 +564,7 @@ func (s *Server) usersAdd(c *reqCtx) *response {
 		u["change_pw"] = true
 		u["date_modified"] = now
 	}
-	key := s.st.addKey(s.rng, u.id(), "", s.now(), "")
+	key, _ := s.st.addKey(s.rng, u.id(), "", s.now(), "")
 	out := renderUser(u)
 	out.set("password", "******")
 	out.set("authkey", key)
@@ -888,16 +888,17 @@ func (s *Server) usersResetAuthkey(c *reqCtx) *response {
 		return exception(r, http.StatusMethodNotAllowed, "Invalid user.")
 	}
 	now := s.now()
-	for _, k := range s.st.keys {
-		if k.UserID != u.id() || (k.Expiration != 0 && k.Expiration <= now.Unix()) {
+	for _, k := range s.st.authKeys {
+		exp := k.int("expiration")
+		if k.int("user_id") != u.id() || (exp != 0 && exp <= now.Unix()) {
 			continue
 		}
-		if onlyCurrent && k.ID != c.caller.keyID {
+		if onlyCurrent && k.id() != c.caller.keyID {
 			continue
 		}
-		k.Expiration = now.Unix()
+		k["expiration"] = now.Unix()
 	}
-	key := s.st.addKey(s.rng, u.id(), "", now, "")
+	key, _ := s.st.addKey(s.rng, u.id(), "", now, "")
 	c.changed = true
 	return saveSuccess(r, genURL(false, "users", "resetauthkey", id), "Authkey updated: "+key, id)
 }
