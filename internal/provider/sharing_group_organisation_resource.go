@@ -85,7 +85,7 @@ func (r *sharingGroupOrganisationResource) Configure(_ context.Context, req reso
 }
 
 func (r *sharingGroupOrganisationResource) ModifyPlan(_ context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	requireKeyForPlan(r.pd, req, &resp.Diagnostics, needSiteAdmin, "misp_sharing_group_organisation", "MISP sharing group memberships")
+	requireSiteAdminForSharingGroups(r.pd, planAction(req), &resp.Diagnostics, true)
 }
 
 // member reads the group and the membership; found is false when either is gone.

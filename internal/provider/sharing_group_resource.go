@@ -56,8 +56,8 @@ func (r *sharingGroupResource) Schema(_ context.Context, _ resource.SchemaReques
 	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "A MISP sharing group: a named set of organisations (and of servers) that data can be shared " +
-			"with. Needs a site admin's API key: MISP 2.5.1 answers success to the edits of " +
-			"any other key but applies none of them, so other keys are refused at plan time.\n\n" +
+			"with. Needs a site admin's API key: MISP 2.5.1 answers an org admin's edits with success but applies none " +
+			"of them, and refuses a plain user's, so other keys are refused at plan time.\n\n" +
 			"Membership can be managed in two ways; use one of them per group, never both:\n\n" +
 			"* `organisations` (and `servers`) here, authoritative: the apply adds and removes members until MISP holds " +
 			"exactly the configured set. Left out of the configuration, the members in MISP are kept and shown.\n" +
@@ -157,7 +157,9 @@ func (r *sharingGroupResource) ConfigValidators(context.Context) []resource.Conf
 // ModifyPlan refuses, at plan time, what MISP would silently not do: a key that is not a site admin's, a change of
 // active, a name another group has, a uuid another group has, and dropping a server.
 func (r *sharingGroupResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if !requireKeyForPlan(r.pd, req, &resp.Diagnostics, needSiteAdmin, "misp_sharing_group", "MISP sharing groups") {
+	// An update is checked once keepUnmanaged has decided whether anything changes at all: Terraform's proposed
+	// plan differs from the state for every group whose members are not configured.
+	if action := planAction(req); action != "update" && !requireSiteAdminForSharingGroups(r.pd, action, &resp.Diagnostics, false) {
 		return
 	}
 	if req.Plan.Raw.IsNull() || r.client == nil {
@@ -175,11 +177,14 @@ func (r *sharingGroupResource) ModifyPlan(ctx context.Context, req resource.Modi
 		if resp.Diagnostics.HasError() {
 			return
 		}
-		if changed(plan.Active, state.Active) {
-			addActiveError(&resp.Diagnostics, plan.Active.ValueBool(), state.Active.ValueBool())
-		}
 		if r.keepUnmanaged(ctx, req, resp, &plan, state) {
 			return
+		}
+		if !requireSiteAdminForSharingGroups(r.pd, "update", &resp.Diagnostics, false) {
+			return
+		}
+		if changed(plan.Active, state.Active) {
+			addActiveError(&resp.Diagnostics, plan.Active.ValueBool(), state.Active.ValueBool())
 		}
 	}
 	if known(plan.Name) && (creating || plan.Name.ValueString() != state.Name.ValueString()) {
