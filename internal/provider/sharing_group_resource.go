@@ -18,6 +18,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -174,14 +175,20 @@ func (r *sharingGroupResource) ModifyPlan(ctx context.Context, req resource.Modi
 	var state sharingGroupModel
 	if !creating {
 		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+		configured, diags := organisationsConfigured(ctx, req.Config)
+		resp.Diagnostics.Append(diags...)
 		if resp.Diagnostics.HasError() {
 			return
 		}
+		r.registerStyle(&resp.Diagnostics, state.ID, state.Name, configured)
 		if r.keepUnmanaged(ctx, req, resp, &plan, state) {
 			return
 		}
 		if !requireSiteAdminForSharingGroups(r.pd, "update", &resp.Diagnostics, false) {
 			return
+		}
+		if configured {
+			r.warnForeignMembers(ctx, &resp.Diagnostics, req.Private, plan, state)
 		}
 		if changed(plan.Active, state.Active) {
 			addActiveError(&resp.Diagnostics, plan.Active.ValueBool(), state.Active.ValueBool())
@@ -254,6 +261,13 @@ func (r *sharingGroupResource) keepUnmanaged(ctx context.Context, req resource.M
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
 	return false
+}
+
+// organisationsConfigured reports whether the configuration sets organisations (then authoritative).
+func organisationsConfigured(ctx context.Context, cfg tfsdk.Config) (bool, diag.Diagnostics) {
+	var set types.Set
+	diags := cfg.GetAttribute(ctx, path.Root("organisations"), &set)
+	return !set.IsNull(), diags
 }
 
 func addActiveError(diags *diag.Diagnostics, planned, current bool) {
@@ -395,6 +409,10 @@ func (r *sharingGroupResource) Create(ctx context.Context, req resource.CreateRe
 	if !r.saveState(ctx, id, &resp.State, &resp.Diagnostics, "Reading sharing group %s after creating it") {
 		return
 	}
+	if haveMembers {
+		resp.Diagnostics.Append(recordAppliedMembers(ctx, resp.Private, members, true)...)
+	}
+	r.registerStyle(&resp.Diagnostics, types.StringValue(id), plan.Name, haveMembers)
 	if r.applyServers(ctx, &resp.Diagnostics, id, plan.Servers) {
 		r.saveState(ctx, id, &resp.State, &resp.Diagnostics, "Reading sharing group %s after setting its servers")
 	}
@@ -679,6 +697,15 @@ func (r *sharingGroupResource) Update(ctx context.Context, req resource.UpdateRe
 		r.applyServers(ctx, &resp.Diagnostics, id, plan.Servers)
 	}
 	failed := resp.Diagnostics.HasError()
+	configured, diags := organisationsConfigured(ctx, req.Config)
+	resp.Diagnostics.Append(diags...)
+	if !failed {
+		// What this resource applied: the next plans tell the members others add from those it removes (sharing_group_styles.go).
+		members, _, d := sgMembersOf(ctx, plan.Organisations)
+		resp.Diagnostics.Append(d...)
+		resp.Diagnostics.Append(recordAppliedMembers(ctx, resp.Private, members, configured)...)
+	}
+	r.registerStyle(&resp.Diagnostics, state.ID, plan.Name, configured)
 	var readDiags diag.Diagnostics
 	if r.saveState(ctx, id, &resp.State, &readDiags, "Reading sharing group %s back after the update") && !failed {
 		r.checkApplied(ctx, &resp.Diagnostics, &resp.State, plan)
