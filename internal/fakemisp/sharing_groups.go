@@ -291,10 +291,11 @@ func (s *Server) sgsView(c *reqCtx) *response {
 	g := s.sgFind(id)
 	ok := g != nil && s.sgAuthorised(c.caller, g)
 	if c.r.Method == http.MethodHead {
+		// Like the organisations' view, an HTML type whatever the Accept header (verified against MISP 2.5.1).
 		if ok {
-			return &response{status: http.StatusOK, contentType: jsonContentType}
+			return &response{status: http.StatusOK, contentType: "text/html; charset=UTF-8"}
 		}
-		return &response{status: http.StatusNotFound, contentType: jsonContentType}
+		return &response{status: http.StatusNotFound, contentType: "text/html; charset=UTF-8"}
 	}
 	if !ok {
 		return exception(c.r, http.StatusMethodNotAllowed, "Sharing group doesn't exist or you do not have permission to access it.")
@@ -577,11 +578,22 @@ func (s *Server) sgsAdd(c *reqCtx) *response {
 		if !s.sgAuthorised(c.caller, g) {
 			return sgFailAdd(c.r)
 		}
-		if !s.sgUpdate(c, g, d, now) {
-			return s.sgAnswer(c, g)
+		saved := s.sgUpdate(c, g, d, now)
+		if saved {
+			s.captureMembers(c, d, g, true)
+			c.changed = true
 		}
-		s.captureMembers(c, d, g, true)
-		c.changed = true
+		// The controller then adds this instance as for a new group: to this group when captureSGExisting reached
+		// its save, else to no group (SharingGroup->id is unset), a row no answer shows but whose id is used up
+		// (both verified against MISP 2.5.1).
+		if phpEmpty(d["roaming"]) && phpEmpty(d["SharingGroupServer"]) {
+			target := int64(0)
+			if saved {
+				target = g.id()
+			}
+			st.addServer(target, 0, false)
+			c.changed = true
+		}
 		return s.sgAnswer(c, g)
 	}
 	if !c.caller.siteAdmin() && !s.sgMayCreate(c, d) {
