@@ -45,7 +45,7 @@ var sgKind = &kind{
 			return nil, err
 		}
 		if !g.bool("roaming") {
-			s.sg().addServer(g.id(), 0, false) // as MISP's add does
+			s.sg().addLocalServer(g.id(), false) // as MISP's add does
 		}
 		return nil, nil
 	},
@@ -160,8 +160,9 @@ func (st *sgStore) addOrg(sgID, orgID int64, extend bool) {
 	st.NextOrg++
 }
 
-func (st *sgStore) addServer(sgID, serverID int64, allOrgs bool) {
-	st.Servers[st.NextServer] = &sgServerRow{ID: st.NextServer, SGID: sgID, ServerID: serverID, AllOrgs: allOrgs}
+// addLocalServer adds this instance (server 0, the only server the emulator knows) to a group.
+func (st *sgStore) addLocalServer(sgID int64, allOrgs bool) {
+	st.Servers[st.NextServer] = &sgServerRow{ID: st.NextServer, SGID: sgID, ServerID: 0, AllOrgs: allOrgs}
 	st.NextServer++
 }
 
@@ -550,7 +551,7 @@ func (s *Server) captureMembers(c *reqCtx, d map[string]any, g row, force bool) 
 			existing.AllOrgs = allOrgs
 			continue
 		}
-		st.addServer(g.id(), 0, allOrgs)
+		st.addLocalServer(g.id(), allOrgs)
 	}
 }
 
@@ -591,7 +592,7 @@ func (s *Server) sgsAdd(c *reqCtx) *response {
 			if saved {
 				target = g.id()
 			}
-			st.addServer(target, 0, false)
+			st.addLocalServer(target, false)
 			c.changed = true
 		}
 		return s.sgAnswer(c, g)
@@ -634,7 +635,7 @@ func (s *Server) sgsAdd(c *reqCtx) *response {
 	s.insert(sgKind, g)
 	s.captureMembers(c, d, g, false)
 	if phpEmpty(d["roaming"]) && phpEmpty(d["SharingGroupServer"]) {
-		st.addServer(g.id(), 0, false)
+		st.addLocalServer(g.id(), false)
 	}
 	c.changed = true
 	return s.sgAnswer(c, g)
