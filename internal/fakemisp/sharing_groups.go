@@ -45,7 +45,7 @@ var sgKind = &kind{
 			return nil, err
 		}
 		if !g.bool("roaming") {
-			s.sg().addServer(g.id(), 0, false) // as MISP's add does
+			s.sg().addLocalServer(g.id(), false) // as MISP's add does
 		}
 		return nil, nil
 	},
@@ -160,8 +160,9 @@ func (st *sgStore) addOrg(sgID, orgID int64, extend bool) {
 	st.NextOrg++
 }
 
-func (st *sgStore) addServer(sgID, serverID int64, allOrgs bool) {
-	st.Servers[st.NextServer] = &sgServerRow{ID: st.NextServer, SGID: sgID, ServerID: serverID, AllOrgs: allOrgs}
+// addLocalServer adds this instance (server 0, the only server the emulator knows) to a group.
+func (st *sgStore) addLocalServer(sgID int64, allOrgs bool) {
+	st.Servers[st.NextServer] = &sgServerRow{ID: st.NextServer, SGID: sgID, ServerID: 0, AllOrgs: allOrgs}
 	st.NextServer++
 }
 
@@ -291,10 +292,11 @@ func (s *Server) sgsView(c *reqCtx) *response {
 	g := s.sgFind(id)
 	ok := g != nil && s.sgAuthorised(c.caller, g)
 	if c.r.Method == http.MethodHead {
+		// Like the organisations' view, an HTML type whatever the Accept header (verified against MISP 2.5.1).
 		if ok {
-			return &response{status: http.StatusOK, contentType: jsonContentType}
+			return &response{status: http.StatusOK, contentType: "text/html; charset=UTF-8"}
 		}
-		return &response{status: http.StatusNotFound, contentType: jsonContentType}
+		return &response{status: http.StatusNotFound, contentType: "text/html; charset=UTF-8"}
 	}
 	if !ok {
 		return exception(c.r, http.StatusMethodNotAllowed, "Sharing group doesn't exist or you do not have permission to access it.")
@@ -549,7 +551,7 @@ func (s *Server) captureMembers(c *reqCtx, d map[string]any, g row, force bool) 
 			existing.AllOrgs = allOrgs
 			continue
 		}
-		st.addServer(g.id(), 0, allOrgs)
+		st.addLocalServer(g.id(), allOrgs)
 	}
 }
 
@@ -577,11 +579,22 @@ func (s *Server) sgsAdd(c *reqCtx) *response {
 		if !s.sgAuthorised(c.caller, g) {
 			return sgFailAdd(c.r)
 		}
-		if !s.sgUpdate(c, g, d, now) {
-			return s.sgAnswer(c, g)
+		saved := s.sgUpdate(c, g, d, now)
+		if saved {
+			s.captureMembers(c, d, g, true)
+			c.changed = true
 		}
-		s.captureMembers(c, d, g, true)
-		c.changed = true
+		// The controller then adds this instance as for a new group: to this group when captureSGExisting reached
+		// its save, else to no group (SharingGroup->id is unset), a row no answer shows but whose id is used up
+		// (both verified against MISP 2.5.1).
+		if phpEmpty(d["roaming"]) && phpEmpty(d["SharingGroupServer"]) {
+			target := int64(0)
+			if saved {
+				target = g.id()
+			}
+			st.addLocalServer(target, false)
+			c.changed = true
+		}
 		return s.sgAnswer(c, g)
 	}
 	if !c.caller.siteAdmin() && !s.sgMayCreate(c, d) {
@@ -622,7 +635,7 @@ func (s *Server) sgsAdd(c *reqCtx) *response {
 	s.insert(sgKind, g)
 	s.captureMembers(c, d, g, false)
 	if phpEmpty(d["roaming"]) && phpEmpty(d["SharingGroupServer"]) {
-		st.addServer(g.id(), 0, false)
+		st.addLocalServer(g.id(), false)
 	}
 	c.changed = true
 	return s.sgAnswer(c, g)

@@ -55,6 +55,11 @@ type Call struct {
 	FirstTime bool   `json:"first_time,omitempty"`
 	// Filter is a users index filter, with misp.UserFilter's field names.
 	Filter json.RawMessage `json:"filter,omitempty"`
+	// Inactive lists the inactive sharing groups (ListSharingGroups).
+	Inactive bool `json:"inactive,omitempty"`
+	// Member is the second argument of a sharing-group membership call: the organisation (addOrg, removeOrg) or
+	// the server (addServer); Arg is the group. extend and all_orgs come from Request.Body.
+	Member string `json:"member,omitempty"`
 }
 
 // Request is a request template: {name} in Path and in Body strings stands for a variable.
@@ -169,9 +174,12 @@ func Encode(v any) (json.RawMessage, error) {
 	return json.RawMessage(bytes.TrimSpace(b.Bytes())), nil
 }
 
-// KindOf tells which object an endpoint is about, from its path: "user", "org", "role" or "".
+// KindOf tells which object an endpoint is about, from its path: "user", "org", "role", "sg" (sharing group)
+// or "".
 func KindOf(path string) string {
 	switch {
+	case strings.Contains(path, "/sharing_groups/"):
+		return "sg"
 	case strings.Contains(path, "/organisations/"), strings.HasSuffix(path, "/organisations"):
 		return "org"
 	case strings.Contains(path, "/roles/"), strings.HasSuffix(path, "/roles"):
@@ -182,14 +190,24 @@ func KindOf(path string) string {
 	return ""
 }
 
-// VarKind is the kind of a variable, from its name: "user", "org", "role" (ids), "key" (API keys), "uuid", or
-// "" for the built-ins.
+// VarKind is the kind of a variable, from its name: "user", "org", "role", "sg" (ids), "key" (API keys),
+// "uuid", or "" for the built-ins.
 func VarKind(name string) string {
 	if i := strings.IndexByte(name, '_'); i > 0 {
 		switch p := name[:i]; p {
-		case "user", "org", "role", "key", "uuid":
+		case "user", "org", "role", "sg", "key", "uuid":
 			return p
 		}
 	}
 	return ""
+}
+
+// IsIDKind reports whether variables of kind hold numeric ids (they get numeric stand-ins in File.IDs and are
+// replaced only in id fields, never inside text).
+func IsIDKind(kind string) bool {
+	switch kind {
+	case "user", "org", "role", "sg":
+		return true
+	}
+	return false
 }

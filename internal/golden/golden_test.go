@@ -68,6 +68,40 @@ func TestNormaliser(t *testing.T) {
 	}
 }
 
+// TestNormaliserSharingGroup: sharing group ids in id fields and URLs, membership row ids kept, the random suffix
+// of a duplicate name replaced.
+func TestNormaliserSharingGroup(t *testing.T) {
+	t.Parallel()
+	n := &golden.Normaliser{
+		Vars:     map[string]string{"run": "gabc123", "sg_a": "3", "org_a": "5", "uuid_sg": "6f1c2a7e-1111-4abc-8def-0123456789ab"},
+		IDs:      map[string]int64{"sg_a": 9001, "org_a": 9002},
+		Preserve: map[string]bool{"golden-{run} SG": true},
+	}
+	in := `{"SharingGroup": {"id": "3", "name": "golden-gabc123 SG_4380", "org_id": "1", "uuid": "6f1c2a7e-1111-4abc-8def-0123456789ab",
+	  "modified": "2026-12-03 06:47:13"},
+	 "Organisation": {"id": "1", "name": "ORGNAME"},
+	 "SharingGroupOrg": [{"id": "3", "sharing_group_id": "3", "org_id": "5", "extend": true,
+	   "Organisation": {"id": "5", "name": "golden-gabc123 Org_12"}}],
+	 "SharingGroupServer": [{"id": "5", "sharing_group_id": "3", "server_id": "0", "Server": {"id": "0", "name": "Local instance"}}]}`
+	got := encode(t, n.Body(decode(t, in), "sg"))
+	want := `{"Organisation":{"id":"1","name":"ORGNAME"},"SharingGroup":{"id":"{sg_a}","modified":"2000-01-01 00:00:00",` +
+		`"name":"golden-{run} SG_1234","org_id":"1","uuid":"{uuid_sg}"},"SharingGroupOrg":[{"Organisation":{"id":"{org_a}",` +
+		`"name":"golden-{run} Org_12"},"extend":true,"id":"3","org_id":"{org_a}","sharing_group_id":"{sg_a}"}],` +
+		`"SharingGroupServer":[{"Server":{"id":"0","name":"Local instance"},"id":"5","server_id":"0","sharing_group_id":"{sg_a}"}]}`
+	if got != want {
+		t.Errorf("normalised\n got %s\nwant %s", got, want)
+	}
+	got = encode(t, n.Body(decode(t, `{"saved": true, "id": "3", "url": "/sharing_groups/delete/3"}`), golden.KindOf("/sharing_groups/delete/3")))
+	if want := `{"id":"{sg_a}","saved":true,"url":"/sharing_groups/delete/{sg_a}"}`; got != want {
+		t.Errorf("envelope: got %s, want %s", got, want)
+	}
+	// The organisation of addOrg's URL; the view's sync_org is an organisation.
+	got = encode(t, n.Body(decode(t, `{"url": "/sharing_groups/addOrg/3/5", "sync_org": {"id": "3"}}`), "sg"))
+	if want := `{"sync_org":{"id":"3"},"url":"/sharing_groups/addOrg/{sg_a}/{org_a}"}`; got != want {
+		t.Errorf("addOrg: got %s, want %s", got, want)
+	}
+}
+
 func TestCompare(t *testing.T) {
 	t.Parallel()
 	ct := "application/json; charset=UTF-8"
@@ -145,7 +179,7 @@ func TestRecordings(t *testing.T) {
 			}
 			for v := range s.Capture {
 				known[v] = true
-				if k := golden.VarKind(v); (k == "user" || k == "org" || k == "role") && f.IDs[v] == 0 {
+				if golden.IsIDKind(golden.VarKind(v)) && f.IDs[v] == 0 {
 					t.Errorf("%s/%s: id variable %s has no number in ids", f.Scenario, s.Name, v)
 				}
 			}

@@ -10,12 +10,15 @@ import (
 // Placeholders for volatile values. Each keeps the JSON type of what it replaces: a string stays a string (and
 // stays decodable as the same kind of value: a unix time stays digits), a number stays a number.
 const (
-	PlaceholderDatetime  = "2000-01-01 00:00:00"
-	PlaceholderUnixTime  = "1700000000"
-	PlaceholderNidsSid   = "1234567"
-	PlaceholderUUID      = "00000000-0000-4000-8000-000000000000"
-	PlaceholderHash      = "{password_hash}"
-	PlaceholderAuthKey   = "{authkey}"
+	PlaceholderDatetime = "2000-01-01 00:00:00"
+	PlaceholderUnixTime = "1700000000"
+	PlaceholderNidsSid  = "1234567"
+	PlaceholderUUID     = "00000000-0000-4000-8000-000000000000"
+	PlaceholderHash     = "{password_hash}"
+	PlaceholderAuthKey  = "{authkey}"
+	// PlaceholderSGSuffix stands for the random "_NNNN" (0-9999) MISP appends to a sharing group name already in
+	// use.
+	PlaceholderSGSuffix  = "_1234"
 	placeholderUnixNum   = 1700000000
 	placeholderNidsSidNm = 1234567
 )
@@ -37,6 +40,7 @@ var (
 	bcryptRe   = regexp.MustCompile(`^\$2[aby]\$`)
 	keyRe      = regexp.MustCompile(`^[a-zA-Z0-9]{40}$`)
 	varRe      = regexp.MustCompile(`\{([a-z][a-z0-9_]*)\}`)
+	sgSuffixRe = regexp.MustCompile(`^(.+)_[0-9]{1,4}$`)
 )
 
 // timestampFields hold unix times (as digit strings or numbers).
@@ -93,8 +97,7 @@ func (n *Normaliser) Text(s string) string {
 	type pair struct{ name, value string }
 	var pairs []pair
 	for name, v := range n.Vars {
-		k := VarKind(name)
-		if len(v) < 4 || k == "user" || k == "org" || k == "role" {
+		if len(v) < 4 || IsIDKind(VarKind(name)) {
 			continue
 		}
 		pairs = append(pairs, pair{name, v})
@@ -145,6 +148,13 @@ func (n *Normaliser) walk(v any, kind, key string) any {
 				ck = "org"
 			case "Role":
 				ck = "role"
+			case "SharingGroup":
+				ck = "sg"
+			case "sync_org":
+				ck = "org"
+			case "SharingGroupOrg", "SharingGroupServer", "Server":
+				// Membership rows and servers: their ids are row ids, not any captured id.
+				ck = ""
 			}
 			nk := k
 			if key == "orgAdmins" {
@@ -179,8 +189,10 @@ func idKind(key, kind string) string {
 		return "org"
 	case "role_id":
 		return "role"
-	case "user_id", "invited_by", "created_by":
+	case "user_id", "invited_by", "created_by", "sync_user_id":
 		return "user"
+	case "sharing_group_id":
+		return "sg"
 	}
 	return ""
 }
@@ -212,7 +224,7 @@ func (n *Normaliser) str(s, kind, key string) string {
 		segs := strings.Split(s, "/")
 		for i, seg := range segs {
 			if digitsRe.MatchString(seg) {
-				if name := n.idVar(kind, seg); name != "" {
+				if name := n.idVar(segmentKind(segs, i, kind), seg); name != "" {
 					segs[i] = "{" + name + "}"
 				}
 			}
@@ -221,6 +233,9 @@ func (n *Normaliser) str(s, kind, key string) string {
 	}
 	if n.Preserve[s] {
 		return s
+	}
+	if m := sgSuffixRe.FindStringSubmatch(s); m != nil && key == "name" && kind == "sg" && n.Preserve[m[1]] {
+		return m[1] + PlaceholderSGSuffix
 	}
 	switch {
 	case datetimeRe.MatchString(s):
@@ -237,6 +252,15 @@ func (n *Normaliser) str(s, kind, key string) string {
 		return PlaceholderAuthKey
 	}
 	return s
+}
+
+// segmentKind is the kind of id at segment i of a URL of an endpoint about kind: the organisation of
+// /sharing_groups/addOrg/{sg}/{org} and removeOrg, else kind.
+func segmentKind(segs []string, i int, kind string) string {
+	if kind == "sg" && i >= 3 && segs[i-3] == "sharing_groups" && strings.HasSuffix(segs[i-2], "Org") {
+		return "org"
+	}
+	return kind
 }
 
 func (n *Normaliser) num(v json.Number, kind, key string) any {

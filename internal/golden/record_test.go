@@ -16,8 +16,8 @@ import (
 )
 
 // TestRecordGolden records every scenario against the MISP at MISP_URL (key MISP_KEY, a site admin) and
-// writes testdata/<scenario>.json. Run it through `make golden`. It creates and deletes users, organisations
-// and roles whose names start with golden-<run tag>, sets the default role and puts it back; whatever a
+// writes testdata/<scenario>.json. Run it through `make golden`. It creates and deletes users, organisations,
+// roles and sharing groups whose names start with golden-<run tag>, sets the default role and puts it back; whatever a
 // failed run leaves behind is swept at the end.
 func TestRecordGolden(t *testing.T) {
 	url, key := os.Getenv("MISP_URL"), os.Getenv("MISP_KEY")
@@ -120,8 +120,8 @@ func currentDefaultRole(ctx context.Context, t *testing.T, r *golden.Runner) str
 	return ""
 }
 
-// sweep deletes whatever this run left behind (users first, then roles and organisations) and restores the
-// default role.
+// sweep deletes whatever this run left behind (sharing groups and users first, then roles and organisations) and
+// restores the default role.
 func sweep(t *testing.T, r *golden.Runner, defaultRole string) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
@@ -163,6 +163,30 @@ func sweep(t *testing.T, r *golden.Runner, defaultRole string) {
 	}
 	if defaultRole != "" {
 		del("/admin/roles/set_default/" + defaultRole)
+	}
+	for _, index := range []string{"/sharing_groups/index", "/sharing_groups/index/true"} {
+		ans, err := r.Send(ctx, golden.Request{Method: "GET", Path: index, Auth: "admin"})
+		if err != nil || ans.Status != 200 {
+			t.Errorf("sweep: %s: %v", index, err)
+			continue
+		}
+		var groups struct {
+			Response []struct {
+				SharingGroup struct {
+					ID   string `json:"id"`
+					Name string `json:"name"`
+				} `json:"SharingGroup"`
+			} `json:"response"`
+		}
+		if err := json.Unmarshal(ans.Body, &groups); err != nil {
+			t.Errorf("sweep: %s: %v", index, err)
+			continue
+		}
+		for _, g := range groups.Response {
+			if strings.HasPrefix(g.SharingGroup.Name, prefix) {
+				del("/sharing_groups/delete/" + g.SharingGroup.ID)
+			}
+		}
 	}
 	for _, id := range list("/admin/users/index/searchemail:"+prefix, "User") {
 		del("/admin/users/delete/" + id)

@@ -220,8 +220,7 @@ func (r *Runner) capture(s *Step, status int, doc any, isJSON bool) error {
 			return fmt.Errorf("step %s: capture %s: nothing at %s (HTTP %d)", s.Name, name, path, status)
 		}
 		r.Vars[name] = v
-		switch VarKind(name) {
-		case "user", "org", "role":
+		if IsIDKind(VarKind(name)) {
 			if _, ok := r.IDs[name]; !ok {
 				r.IDs[name] = firstID + int64(len(r.IDs))
 			}

@@ -90,6 +90,15 @@ func callUsers(filter string) opt {
 	}
 }
 
+// callMember names a sharing-group membership method: the group and the organisation (or server).
+func callMember(fn, sg, member string) opt {
+	return func(s *golden.Step) { s.Call = &golden.Call{Func: fn, Arg: sg, Member: member} }
+}
+
+func callSharingGroups(inactive bool) opt {
+	return func(s *golden.Step) { s.Call = &golden.Call{Func: "ListSharingGroups", Inactive: inactive} }
+}
+
 func callReset(id string, firstTime bool) opt {
 	return func(s *golden.Step) {
 		s.Call = &golden.Call{Func: "InitiatePasswordReset", Arg: id, FirstTime: firstTime}
@@ -107,7 +116,8 @@ const (
 // scenarios are recorded in this order, each into testdata/<name>.json. Every scenario creates what it
 // needs and deletes it at the end, so each file replays on a fresh MISP (or emulator) on its own.
 func scenarios() []*scenario {
-	return []*scenario{connectionScenario(), organisationScenario(), roleScenario(), userScenario(), quirkScenario()}
+	return []*scenario{connectionScenario(), organisationScenario(), roleScenario(), userScenario(), quirkScenario(),
+		sharingGroupScenario()}
 }
 
 func connectionScenario() *scenario {
@@ -556,5 +566,142 @@ func quirkScenario() *scenario {
 	s.step("cleanup_org", post("/admin/organisations/delete/{org_q}", ""), call("DeleteOrganisation", "{org_q}"))
 	s.step("cleanup_org_nameless", post("/admin/organisations/delete/{org_nameless}", ""),
 		call("DeleteOrganisation", "{org_nameless}"))
+	return s
+}
+
+// sharingGroupScenario records SharingGroupsController (docs/development/misp-api.md §10) as the client calls it.
+func sharingGroupScenario() *scenario {
+	s := &scenario{name: "sharing_groups", desc: "Sharing group add (a taken name suffixed, an existing uuid updating " +
+		"that group), view, index (active and inactive), edit (ignored renames and active), addOrg, removeOrg, addServer " +
+		"of this instance, delete; the answers for missing groups and organisations, an org admin's and a plain user's, " +
+		"and a member organisation deleted."}
+	s.step("setup_org_a", post("/admin/organisations/add", `{"name": "golden-{run} SG Member A"}`),
+		call("AddOrganisation"), capture("org_a", "Organisation.id"), capture("uuid_a", "Organisation.uuid"))
+	s.step("setup_org_b", post("/admin/organisations/add", `{"name": "golden-{run} SG Member B"}`),
+		call("AddOrganisation"), capture("org_b", "Organisation.id"), capture("uuid_b", "Organisation.uuid"))
+
+	s.step("add_minimal", post("/sharing_groups/add", `{"name": "golden-{run} SG Min"}`), call("AddSharingGroup"),
+		capture("sg_min", "SharingGroup.id"), capture("uuid_sgmin", "SharingGroup.uuid"),
+		doc("the owner (the caller's organisation) is not a member; this instance is added with all_orgs false"))
+	s.step("add_full", post("/sharing_groups/add", `{
+		"name": "golden-{run} SG Full", "description": "Recorded by make golden", "releasability": "TLP:AMBER",
+		"active": false, "roaming": false, "uuid": "{uuid_sgfull}",
+		"SharingGroupOrg": [{"uuid": "{uuid_a}", "extend": true}],
+		"SharingGroupServer": [{"url": "{base_url}", "all_orgs": true}]}`),
+		call("AddSharingGroup"), capture("sg_full", "SharingGroup.id"), doc("inactive: listed by index/true only"))
+	s.step("add_roaming", post("/sharing_groups/add", `{"name": "golden-{run} SG Roaming", "roaming": true}`),
+		call("AddSharingGroup"), capture("sg_roaming", "SharingGroup.id"), doc("a roaming group gets no server entry"))
+	s.step("add_duplicate_name", post("/sharing_groups/add", `{"name": "golden-{run} SG Min"}`), call("AddSharingGroup"),
+		capture("sg_dup", "SharingGroup.id"), doc("not refused: the name gets a random _NNNN suffix (_1234 here)"))
+	s.step("add_empty_name", post("/sharing_groups/add", `{"name": ""}`), call("AddSharingGroup"))
+	s.step("add_invalid_uuid", post("/sharing_groups/add", `{"name": "golden-{run} SG Bad UUID", "uuid": "not-a-uuid"}`),
+		call("AddSharingGroup"))
+	s.step("add_existing_uuid", post("/sharing_groups/add", `{"name": "golden-{run} SG Min Taken Over", "uuid": "{uuid_sgmin}"}`),
+		call("AddSharingGroup"), doc("the add updates the group that has the uuid, answers it, and adds this instance to it again"))
+	s.step("add_existing_uuid_older", post("/sharing_groups/add",
+		`{"name": "golden-{run} SG Min Not Taken", "uuid": "{uuid_sgmin}", "modified": "2000-01-01 00:00:00"}`),
+		doc("an older modified: nothing changes, and the server entry goes to no group (its row id is used up)"))
+
+	s.step("view", get("/sharing_groups/view/{sg_min}"), call("GetSharingGroup", "{sg_min}"))
+	s.step("view_full", get("/sharing_groups/view/{sg_full}"), call("GetSharingGroup", "{sg_full}"))
+	s.step("view_by_uuid", get("/sharing_groups/view/{uuid_sgfull}"), call("GetSharingGroup", "{uuid_sgfull}"))
+	s.step("view_unknown_id", get("/sharing_groups/view/"+missingID), call("GetSharingGroup", missingID))
+	s.step("view_unknown_uuid", get("/sharing_groups/view/{uuid_unknown}"), call("GetSharingGroup", "{uuid_unknown}"))
+	s.step("head", golden.Request{Method: "HEAD", Path: "/sharing_groups/view/{sg_min}", Auth: "admin"})
+	s.step("head_unknown_id", golden.Request{Method: "HEAD", Path: "/sharing_groups/view/" + missingID, Auth: "admin"})
+	s.step("index", get("/sharing_groups/index"), callSharingGroups(false), doc("the active groups"))
+	s.step("index_inactive", get("/sharing_groups/index/true"), callSharingGroups(true))
+
+	s.step("edit_partial", post("/sharing_groups/edit/{sg_min}", `{"description": "edited", "releasability": "TLP:GREEN"}`),
+		call("EditSharingGroup", "{sg_min}"))
+	s.step("edit_rename", post("/sharing_groups/edit/{sg_min}", `{"name": "golden-{run} SG Min Renamed"}`),
+		call("EditSharingGroup", "{sg_min}"))
+	s.step("edit_taken_name", post("/sharing_groups/edit/{sg_min}", `{"name": "golden-{run} SG Full", "description": "not saved"}`),
+		call("EditSharingGroup", "{sg_min}"), doc("200, and nothing of the edit is saved"))
+	s.step("edit_empty_name", post("/sharing_groups/edit/{sg_min}", `{"name": ""}`), call("EditSharingGroup", "{sg_min}"))
+	s.step("edit_active", post("/sharing_groups/edit/{sg_full}", `{"active": true, "roaming": true}`),
+		call("EditSharingGroup", "{sg_full}"), doc("active is never changed by an edit; roaming is"))
+	s.step("edit_members", post("/sharing_groups/edit/{sg_full}",
+		`{"roaming": false, "SharingGroupOrg": [{"uuid": "{uuid_b}", "extend": false}]}`),
+		call("EditSharingGroup", "{sg_full}"), doc("adds B and keeps A: an edit never removes a member"))
+	s.step("edit_extend", post("/sharing_groups/edit/{sg_full}", `{"SharingGroupOrg": [{"uuid": "{uuid_a}", "extend": false}]}`),
+		call("EditSharingGroup", "{sg_full}"))
+	s.step("edit_server_all_orgs", post("/sharing_groups/edit/{sg_full}", `{"SharingGroupServer": [{"url": "{base_url}", "all_orgs": false}]}`),
+		call("EditSharingGroup", "{sg_full}"))
+	s.step("edit_by_uuid", post("/sharing_groups/edit/{uuid_sgfull}", `{"description": "by uuid"}`),
+		call("EditSharingGroup", "{uuid_sgfull}"))
+	s.step("edit_unknown_id", post("/sharing_groups/edit/"+missingID, `{"description": "x"}`), call("EditSharingGroup", missingID))
+
+	s.step("add_org", post("/sharing_groups/addOrg/{sg_min}/{org_a}", `{"extend": true}`),
+		callMember("AddOrgToSharingGroup", "{sg_min}", "{org_a}"))
+	s.step("add_org_again", post("/sharing_groups/addOrg/{sg_min}/{org_a}", `{"extend": false}`),
+		callMember("AddOrgToSharingGroup", "{sg_min}", "{org_a}"), doc("refused, and extend stays true"))
+	s.step("add_org_by_uuid", post("/sharing_groups/addOrg/{sg_min}/{uuid_b}", `{"extend": false}`),
+		callMember("AddOrgToSharingGroup", "{sg_min}", "{uuid_b}"))
+	s.step("add_org_unknown_org", post("/sharing_groups/addOrg/{sg_min}/"+missingID, `{"extend": false}`),
+		callMember("AddOrgToSharingGroup", "{sg_min}", missingID))
+	s.step("add_org_unknown_group", post("/sharing_groups/addOrg/"+missingID+"/{org_a}", `{"extend": false}`),
+		callMember("AddOrgToSharingGroup", missingID, "{org_a}"))
+	s.step("remove_org", post("/sharing_groups/removeOrg/{sg_min}/{org_a}", ""),
+		callMember("RemoveOrgFromSharingGroup", "{sg_min}", "{org_a}"))
+	s.step("remove_org_again", post("/sharing_groups/removeOrg/{sg_min}/{org_a}", ""),
+		callMember("RemoveOrgFromSharingGroup", "{sg_min}", "{org_a}"))
+	s.step("remove_org_unknown_group", post("/sharing_groups/removeOrg/"+missingID+"/{org_a}", ""),
+		callMember("RemoveOrgFromSharingGroup", missingID, "{org_a}"))
+	s.step("add_server_local", post("/sharing_groups/addServer/{sg_min}/0", `{"all_orgs": true}`),
+		callMember("AddServerToSharingGroup", "{sg_min}", "0"), doc("this instance cannot be handled by addServer"))
+	s.step("view_after_members", get("/sharing_groups/view/{sg_min}"), call("GetSharingGroup", "{sg_min}"))
+
+	s.step("setup_org_admin", post("/admin/users/add",
+		`{"email": "golden-{run}-sg-admin@example.org", "org_id": "{org_a}", "role_id": "2"}`),
+		call("AddUser"), capture("user_orgadmin", "User.id"), capture("key_orgadmin", "User.authkey"))
+	s.step("setup_plain_user", post("/admin/users/add",
+		`{"email": "golden-{run}-sg-user@example.org", "org_id": "{org_a}", "role_id": "3"}`),
+		call("AddUser"), capture("user_plain", "User.id"), capture("key_plain", "User.authkey"))
+	s.step("org_admin_add", post("/sharing_groups/add", `{"name": "golden-{run} SG By Org Admin"}`), as("key_orgadmin"),
+		call("AddSharingGroup"))
+	s.step("org_admin_add_listing_own_org", post("/sharing_groups/add",
+		`{"name": "golden-{run} SG Of Org Admin", "SharingGroupOrg": [{"Organisation": {"uuid": "{uuid_a}"}, "extend": 1}]}`),
+		as("key_orgadmin"), capture("sg_oa", "SharingGroup.id"),
+		doc("accepted only with the org admin's own organisation as an extending member, in a form the client does not send"))
+	s.step("org_admin_edit_own", post("/sharing_groups/edit/{sg_oa}", `{"description": "by org admin"}`), as("key_orgadmin"),
+		call("EditSharingGroup", "{sg_oa}"), doc("200, and the description is not changed"))
+	s.step("org_admin_add_org_own", post("/sharing_groups/addOrg/{sg_oa}/{org_b}", `{"extend": false}`), as("key_orgadmin"),
+		callMember("AddOrgToSharingGroup", "{sg_oa}", "{org_b}"))
+	s.step("org_admin_remove_org_own", post("/sharing_groups/removeOrg/{sg_oa}/{org_b}", ""), as("key_orgadmin"),
+		callMember("RemoveOrgFromSharingGroup", "{sg_oa}", "{org_b}"))
+	s.step("org_admin_view_other", get("/sharing_groups/view/{sg_min}"), as("key_orgadmin"), call("GetSharingGroup", "{sg_min}"))
+	s.step("org_admin_edit_other", post("/sharing_groups/edit/{sg_min}", `{"description": "by org admin"}`), as("key_orgadmin"),
+		call("EditSharingGroup", "{sg_min}"))
+	s.step("org_admin_add_org_other", post("/sharing_groups/addOrg/{sg_min}/{org_a}", `{"extend": false}`), as("key_orgadmin"),
+		callMember("AddOrgToSharingGroup", "{sg_min}", "{org_a}"))
+	s.step("org_admin_delete_other", post("/sharing_groups/delete/{sg_min}", ""), as("key_orgadmin"),
+		call("DeleteSharingGroup", "{sg_min}"))
+	s.step("user_add", post("/sharing_groups/add", `{"name": "golden-{run} SG By User"}`), as("key_plain"), call("AddSharingGroup"))
+	s.step("user_view_member", get("/sharing_groups/view/{sg_oa}"), as("key_plain"), call("GetSharingGroup", "{sg_oa}"),
+		doc("the user's organisation is a member"))
+	s.step("user_index", get("/sharing_groups/index"), as("key_plain"), callSharingGroups(false))
+	s.step("user_edit", post("/sharing_groups/edit/{sg_oa}", `{"description": "by user"}`), as("key_plain"),
+		call("EditSharingGroup", "{sg_oa}"))
+	s.step("user_add_org", post("/sharing_groups/addOrg/{sg_oa}/{org_b}", `{"extend": false}`), as("key_plain"),
+		callMember("AddOrgToSharingGroup", "{sg_oa}", "{org_b}"))
+	s.step("user_delete", post("/sharing_groups/delete/{sg_oa}", ""), as("key_plain"), call("DeleteSharingGroup", "{sg_oa}"))
+	s.step("org_admin_delete_own", post("/sharing_groups/delete/{sg_oa}", ""), as("key_orgadmin"),
+		call("DeleteSharingGroup", "{sg_oa}"))
+
+	s.step("delete_member_org", post("/admin/organisations/delete/{org_b}", ""), call("DeleteOrganisation", "{org_b}"),
+		doc("B is a member of SG Full and SG Min: the organisation is deleted with its memberships"))
+	s.step("view_after_member_org_deleted", get("/sharing_groups/view/{sg_full}"), call("GetSharingGroup", "{sg_full}"))
+	s.step("get_delete", get("/sharing_groups/delete/{sg_roaming}"))
+	s.step("delete", post("/sharing_groups/delete/{sg_min}", ""), call("DeleteSharingGroup", "{sg_min}"))
+	s.step("delete_again", post("/sharing_groups/delete/{sg_min}", ""), call("DeleteSharingGroup", "{sg_min}"))
+	s.step("delete_by_uuid", post("/sharing_groups/delete/{uuid_sgfull}", ""), call("DeleteSharingGroup", "{uuid_sgfull}"))
+	s.step("delete_unknown_id", post("/sharing_groups/delete/"+missingID, ""), call("DeleteSharingGroup", missingID))
+	s.step("view_deleted", get("/sharing_groups/view/{sg_min}"), call("GetSharingGroup", "{sg_min}"))
+	s.step("cleanup_sg_roaming", post("/sharing_groups/delete/{sg_roaming}", ""), call("DeleteSharingGroup", "{sg_roaming}"))
+	s.step("cleanup_sg_dup", post("/sharing_groups/delete/{sg_dup}", ""), call("DeleteSharingGroup", "{sg_dup}"))
+	s.step("cleanup_org_admin", post("/admin/users/delete/{user_orgadmin}", ""), call("DeleteUser", "{user_orgadmin}"))
+	s.step("cleanup_plain_user", post("/admin/users/delete/{user_plain}", ""), call("DeleteUser", "{user_plain}"))
+	s.step("cleanup_org_a", post("/admin/organisations/delete/{org_a}", ""), call("DeleteOrganisation", "{org_a}"))
 	return s
 }

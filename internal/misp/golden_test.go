@@ -278,6 +278,34 @@ func callRecorded(t *testing.T, st *golden.Step, vals map[string]string) (any, e
 		return nil, c.DeleteRole(ctx, arg)
 	case "SetDefaultRole":
 		return nil, c.SetDefaultRole(ctx, arg)
+	case "ListSharingGroups":
+		return c.ListSharingGroups(ctx, st.Call.Inactive)
+	case "GetSharingGroup":
+		return c.GetSharingGroup(ctx, arg)
+	case "AddSharingGroup":
+		var in misp.SharingGroupInput
+		input(&in)
+		return c.AddSharingGroup(ctx, in)
+	case "EditSharingGroup":
+		var in misp.SharingGroupInput
+		input(&in)
+		return c.EditSharingGroup(ctx, arg, in)
+	case "DeleteSharingGroup":
+		return nil, c.DeleteSharingGroup(ctx, arg)
+	case "AddOrgToSharingGroup", "RemoveOrgFromSharingGroup", "AddServerToSharingGroup":
+		member := golden.Materialise(st.Call.Member, vals)
+		var flags struct {
+			Extend  bool `json:"extend"`
+			AllOrgs bool `json:"all_orgs"`
+		}
+		input(&flags)
+		switch st.Call.Func {
+		case "AddOrgToSharingGroup":
+			return nil, c.AddOrgToSharingGroup(ctx, arg, member, flags.Extend)
+		case "RemoveOrgFromSharingGroup":
+			return nil, c.RemoveOrgFromSharingGroup(ctx, arg, member)
+		}
+		return nil, c.AddServerToSharingGroup(ctx, arg, member, flags.AllOrgs)
 	}
 	t.Fatalf("unknown client method %s", st.Call.Func)
 	return nil, nil
@@ -351,6 +379,12 @@ func TestGoldenFieldsKnown(t *testing.T) {
 	types := map[string]map[string]bool{
 		"User": jsonFields(reflect.TypeFor[misp.User]()), "Role": jsonFields(reflect.TypeFor[misp.Role]()),
 		"Organisation": jsonFields(reflect.TypeFor[misp.Organisation]()),
+		"SharingGroup": jsonFields(reflect.TypeFor[misp.SharingGroup]()),
+	}
+	// The elements of a sharing group's lists, and what they embed.
+	sgLists := map[string]map[string]bool{
+		"SharingGroupOrg":    withKeys(jsonFields(reflect.TypeFor[misp.SharingGroupOrg]()), "Organisation"),
+		"SharingGroupServer": withKeys(jsonFields(reflect.TypeFor[misp.SharingGroupServer]()), "Server"),
 	}
 	version := jsonFields(reflect.TypeFor[misp.Version]())
 	unknown := map[string]bool{}
@@ -375,6 +409,11 @@ func TestGoldenFieldsKnown(t *testing.T) {
 			if l, ok := doc.([]any); ok {
 				records = l
 			}
+			if m, ok := doc.(map[string]any); ok {
+				if l, ok := m["response"].([]any); ok { // the sharing groups index
+					records = l
+				}
+			}
 			for _, rec := range records {
 				m, ok := rec.(map[string]any)
 				if !ok {
@@ -391,6 +430,17 @@ func TestGoldenFieldsKnown(t *testing.T) {
 						}
 					}
 				}
+				for list, fields := range sgLists {
+					elems, _ := m[list].([]any)
+					for _, e := range elems {
+						obj, _ := e.(map[string]any)
+						for k := range obj {
+							if !fields[k] {
+								unknown[list+"."+k] = true
+							}
+						}
+					}
+				}
 			}
 		}
 	}
@@ -402,6 +452,14 @@ func TestGoldenFieldsKnown(t *testing.T) {
 	if len(list) > 0 {
 		t.Errorf("MISP sends fields the client's types do not have: %s", strings.Join(list, ", "))
 	}
+}
+
+// withKeys adds keys that a type decodes by hand (its json:"-" fields).
+func withKeys(fields map[string]bool, keys ...string) map[string]bool {
+	for _, k := range keys {
+		fields[k] = true
+	}
+	return fields
 }
 
 func jsonFields(typ reflect.Type) map[string]bool {

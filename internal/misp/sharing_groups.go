@@ -29,6 +29,10 @@ type SharingGroup struct {
 	Local    Bool   `json:"local"`
 	Roaming  Bool   `json:"roaming"`
 	OrgCount Int64  `json:"org_count"`
+	// SyncOrgName and SyncOrg are the organisation of the user who created the group (sync_user_id), in the view
+	// only: SyncOrgName is "N/A" and SyncOrg nil when that user is gone.
+	SyncOrgName string              `json:"sync_org_name"`
+	SyncOrg     *SharingGroupOrgRef `json:"sync_org"`
 }
 
 // SharingGroupOrgRef is the organisation of a membership, as MISP embeds it.

@@ -67,6 +67,8 @@ type providerData struct {
 	me *misp.UserView
 	// maxAttempts bounds every repeat of a request, creations included (max_retries).
 	maxAttempts int
+	// sgStyles is how this run's sharing-group resources manage members (sharing_group_styles.go).
+	sgStyles sgStyles
 }
 
 func (p *mispProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {

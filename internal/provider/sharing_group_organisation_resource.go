@@ -52,7 +52,9 @@ func (r *sharingGroupOrganisationResource) Schema(_ context.Context, _ resource.
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "One organisation's membership of a MISP sharing group. Use it when the members of a group are " +
 			"managed from several places (one configuration per partner, say); a group whose members are listed in " +
-			"`misp_sharing_group`'s `organisations` must not also have these resources, or each apply undoes the other. " +
+			"`misp_sharing_group`'s `organisations` must not also have these resources, or each apply undoes the other " +
+			"(see *Members: one way per group* in the `misp_sharing_group` documentation for what the " +
+			"provider detects). " +
 			"Needs a site admin's API key (MISP 2.5.1 ignores other keys' changes of `extend`).",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
@@ -84,8 +86,17 @@ func (r *sharingGroupOrganisationResource) Configure(_ context.Context, req reso
 	}
 }
 
-func (r *sharingGroupOrganisationResource) ModifyPlan(_ context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	requireKeyForPlan(r.pd, req, &resp.Diagnostics, needSiteAdmin, "misp_sharing_group_organisation", "MISP sharing group memberships")
+// ModifyPlan refuses a key that is not a site admin's, and warns when a misp_sharing_group of this run lists the
+// group's members authoritatively (sharing_group_styles.go).
+func (r *sharingGroupOrganisationResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if !requireSiteAdminForSharingGroups(r.pd, planAction(req), &resp.Diagnostics, true) || req.Plan.Raw.IsNull() {
+		return
+	}
+	var plan sharingGroupOrganisationModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if !resp.Diagnostics.HasError() {
+		r.registerStyle(&resp.Diagnostics, plan.SharingGroupID, plan.OrganisationID)
+	}
 }
 
 // member reads the group and the membership; found is false when either is gone.
@@ -160,7 +171,10 @@ func (r *sharingGroupOrganisationResource) Read(ctx context.Context, req resourc
 	if !found {
 		resp.Diagnostics.AddWarning("MISP sharing group membership no longer exists",
 			fmt.Sprintf("Organisation %s is no longer a member of sharing group %s (removed outside Terraform, or the group "+
-				"or the organisation was deleted). It is removed from the state and will be added again on the next apply.", org, sg))
+				"or the organisation was deleted). It is removed from the state and will be added again on the next apply. "+
+				"If a misp_sharing_group lists this group's members in organisations, its applies remove every member it "+
+				"does not list, and the two resources undo each other: manage the group's members one way (see %s).",
+				org, sg, sgDocsSection))
 		resp.State.RemoveResource(ctx)
 		return
 	}

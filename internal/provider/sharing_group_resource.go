@@ -18,6 +18,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -56,8 +57,8 @@ func (r *sharingGroupResource) Schema(_ context.Context, _ resource.SchemaReques
 	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "A MISP sharing group: a named set of organisations (and of servers) that data can be shared " +
-			"with. Needs a site admin's API key: MISP 2.5.1 answers success to the edits of " +
-			"any other key but applies none of them, so other keys are refused at plan time.\n\n" +
+			"with. Needs a site admin's API key: MISP 2.5.1 answers an org admin's edits with success but applies none " +
+			"of them, and refuses a plain user's, so other keys are refused at plan time.\n\n" +
 			"Membership can be managed in two ways; use one of them per group, never both:\n\n" +
 			"* `organisations` (and `servers`) here, authoritative: the apply adds and removes members until MISP holds " +
 			"exactly the configured set. Left out of the configuration, the members in MISP are kept and shown.\n" +
@@ -157,7 +158,9 @@ func (r *sharingGroupResource) ConfigValidators(context.Context) []resource.Conf
 // ModifyPlan refuses, at plan time, what MISP would silently not do: a key that is not a site admin's, a change of
 // active, a name another group has, a uuid another group has, and dropping a server.
 func (r *sharingGroupResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if !requireKeyForPlan(r.pd, req, &resp.Diagnostics, needSiteAdmin, "misp_sharing_group", "MISP sharing groups") {
+	// An update is checked once keepUnmanaged has decided whether anything changes at all: Terraform's proposed
+	// plan differs from the state for every group whose members are not configured.
+	if action := planAction(req); action != "update" && !requireSiteAdminForSharingGroups(r.pd, action, &resp.Diagnostics, false) {
 		return
 	}
 	if req.Plan.Raw.IsNull() || r.client == nil {
@@ -172,14 +175,23 @@ func (r *sharingGroupResource) ModifyPlan(ctx context.Context, req resource.Modi
 	var state sharingGroupModel
 	if !creating {
 		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+		configured, diags := organisationsConfigured(ctx, req.Config)
+		resp.Diagnostics.Append(diags...)
 		if resp.Diagnostics.HasError() {
 			return
 		}
-		if changed(plan.Active, state.Active) {
-			addActiveError(&resp.Diagnostics, plan.Active.ValueBool(), state.Active.ValueBool())
-		}
+		r.registerStyle(&resp.Diagnostics, state.ID, state.Name, configured)
 		if r.keepUnmanaged(ctx, req, resp, &plan, state) {
 			return
+		}
+		if !requireSiteAdminForSharingGroups(r.pd, "update", &resp.Diagnostics, false) {
+			return
+		}
+		if configured {
+			r.warnForeignMembers(ctx, &resp.Diagnostics, req.Private, plan, state)
+		}
+		if changed(plan.Active, state.Active) {
+			addActiveError(&resp.Diagnostics, plan.Active.ValueBool(), state.Active.ValueBool())
 		}
 	}
 	if known(plan.Name) && (creating || plan.Name.ValueString() != state.Name.ValueString()) {
@@ -249,6 +261,13 @@ func (r *sharingGroupResource) keepUnmanaged(ctx context.Context, req resource.M
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
 	return false
+}
+
+// organisationsConfigured reports whether the configuration sets organisations (then authoritative).
+func organisationsConfigured(ctx context.Context, cfg tfsdk.Config) (bool, diag.Diagnostics) {
+	var set types.Set
+	diags := cfg.GetAttribute(ctx, path.Root("organisations"), &set)
+	return !set.IsNull(), diags
 }
 
 func addActiveError(diags *diag.Diagnostics, planned, current bool) {
@@ -390,6 +409,10 @@ func (r *sharingGroupResource) Create(ctx context.Context, req resource.CreateRe
 	if !r.saveState(ctx, id, &resp.State, &resp.Diagnostics, "Reading sharing group %s after creating it") {
 		return
 	}
+	if haveMembers {
+		resp.Diagnostics.Append(recordAppliedMembers(ctx, resp.Private, members, true)...)
+	}
+	r.registerStyle(&resp.Diagnostics, types.StringValue(id), plan.Name, haveMembers)
 	if r.applyServers(ctx, &resp.Diagnostics, id, plan.Servers) {
 		r.saveState(ctx, id, &resp.State, &resp.Diagnostics, "Reading sharing group %s after setting its servers")
 	}
@@ -674,6 +697,15 @@ func (r *sharingGroupResource) Update(ctx context.Context, req resource.UpdateRe
 		r.applyServers(ctx, &resp.Diagnostics, id, plan.Servers)
 	}
 	failed := resp.Diagnostics.HasError()
+	configured, diags := organisationsConfigured(ctx, req.Config)
+	resp.Diagnostics.Append(diags...)
+	if !failed {
+		// What this resource applied: the next plans tell the members others add from those it removes (sharing_group_styles.go).
+		members, _, d := sgMembersOf(ctx, plan.Organisations)
+		resp.Diagnostics.Append(d...)
+		resp.Diagnostics.Append(recordAppliedMembers(ctx, resp.Private, members, configured)...)
+	}
+	r.registerStyle(&resp.Diagnostics, state.ID, plan.Name, configured)
 	var readDiags diag.Diagnostics
 	if r.saveState(ctx, id, &resp.State, &readDiags, "Reading sharing group %s back after the update") && !failed {
 		r.checkApplied(ctx, &resp.Diagnostics, &resp.State, plan)

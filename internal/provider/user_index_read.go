@@ -23,7 +23,7 @@ import (
 // userReadPlanKey is the private-state key recording whether the index is enough to refresh a user.
 const userReadPlanKey = "read_from_index"
 
-// privateSetter is the part of a response's private state that Create and Update write.
+// privateSetter is the part of a response's private state that Create and Update write (users, sharing groups).
 type privateSetter interface {
 	SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
 }
@@ -48,7 +48,7 @@ func recordReadPlan(ctx context.Context, config tfsdk.Config, private privateSet
 	diags.Append(private.SetKey(ctx, userReadPlanKey, b)...)
 }
 
-// privateGetter is the part of a request's private state that Read reads.
+// privateGetter is the part of a request's private state that Read (and ModifyPlan) reads.
 type privateGetter interface {
 	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
 }
