@@ -3,6 +3,7 @@
 package e2e
 
 import (
+	"context"
 	"crypto/rand"
 	"fmt"
 	mathrand "math/rand/v2"
@@ -45,7 +46,12 @@ resource "misp_user" "u" {
   role_id  = 3
 }
 `)
-	t.Cleanup(func() { e.ws.Run(t.Context(), "destroy", "-auto-approve", "-input=false", "-no-color") }) //nolint:errcheck // best effort
+	// Best effort, for a failed run (a passing one destroys as its last step): t.Context() is already done here.
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+		defer cancel()
+		e.ws.Run(ctx, "destroy", "-auto-approve", "-input=false", "-no-color") //nolint:errcheck // best effort
+	})
 
 	count := func() (int, error) {
 		users, err := e.client(t).ListUsers(t.Context(), misp.UserFilter{Email: domain})
