@@ -18,7 +18,8 @@ import (
 // get a tfacc- prefix in both the resource and the import examples (the sweeper finds them, nothing clashes).
 var exampleLiterals = []string{`"CERT Example"`, `"Partner CSIRT"`, `"Analyst"`, `"Org Admin (publishing)"`,
 	`"analyst@example.org"`, `"feed-bot@example.org"`, `"newcomer@example.org"`,
-	`"Partners"`, `"Partner A"`, `"Partner B"`, `"Sector community"`, `"Community member"`}
+	`"Partners"`, `"Partner A"`, `"Partner B"`, `"Sector community"`, `"Community member"`,
+	`"ana@soc.example.org/homepage"`, `"ana@soc.example.org"`, `"SOC"`} // the longer first: an import id holds the e-mail
 
 // noImportBlockExample are the importable resources whose page has no import {} block, and why.
 var noImportBlockExample = map[string]string{
