@@ -42,6 +42,16 @@ var UserSettingNames = []UserSettingName{
 	{Name: "periodic_notification_filters"},
 }
 
+// LookupUserSetting finds one of UserSettingNames by name.
+func LookupUserSetting(name string) (UserSettingName, bool) {
+	for _, n := range UserSettingNames {
+		if n.Name == name {
+			return n, true
+		}
+	}
+	return UserSettingName{}, false
+}
+
 // settingPath is /user_settings/{action}/{userID}/{setting}, both segments required.
 func settingPath(action, userID, setting string) (string, error) {
 	p, err := idPath("/user_settings/"+action, userID)

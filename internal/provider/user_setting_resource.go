@@ -136,14 +136,10 @@ func (r *userSettingResource) ModifyPlan(ctx context.Context, req resource.Modif
 	}
 	me := r.pd.me
 	site, admin := bool(me.Role.PermSiteAdmin), bool(me.Role.PermAdmin)
-	if known(plan.Setting) && !site {
-		for _, n := range misp.UserSettingNames {
-			if n.Name == plan.Setting.ValueString() && n.Restricted != "" {
-				resp.Diagnostics.AddAttributeError(path.Root("setting"), "The provider's API key may not manage this setting",
-					fmt.Sprintf("MISP lets only keys whose role has %s set or delete %s; the provider's key belongs to %s. "+
-						"Use a site admin's key for this setting.", n.Restricted, n.Name, r.pd.keyHolder()))
-			}
-		}
+	if n, ok := misp.LookupUserSetting(plan.Setting.ValueString()); ok && !site && n.Restricted != "" {
+		resp.Diagnostics.AddAttributeError(path.Root("setting"), "The provider's API key may not manage this setting",
+			fmt.Sprintf("MISP lets only keys whose role has %s set or delete %s; the provider's key belongs to %s. "+
+				"Use a site admin's key for this setting.", n.Restricted, n.Name, r.pd.keyHolder()))
 	}
 	if known(plan.UserID) && !site && !admin && plan.UserID.ValueString() != me.User.ID.String() {
 		resp.Diagnostics.AddAttributeError(path.Root("user_id"), "The provider's API key may not manage this user's settings",
@@ -343,7 +339,7 @@ func (r *userSettingResource) ImportState(ctx context.Context, req resource.Impo
 		return
 	}
 	user, name := key[:i], key[i+1:]
-	if !validSettingName(name) {
+	if n, ok := misp.LookupUserSetting(name); !ok || n.Internal {
 		resp.Diagnostics.AddError("Error importing MISP user setting",
 			fmt.Sprintf("%q is not a user setting the provider manages; use one of: %s.", name, strings.Join(userSettingNames(), ", ")))
 		return
@@ -362,15 +358,6 @@ func (r *userSettingResource) ImportState(ctx context.Context, req resource.Impo
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
 
-func validSettingName(name string) bool {
-	for _, n := range userSettingNames() {
-		if n == name {
-			return true
-		}
-	}
-	return false
-}
-
 // importUserID resolves an import's user: a numeric id as it is, an e-mail address through the user index (or the
 // provider key's own user).
 func (r *userSettingResource) importUserID(ctx context.Context, user string, diags *diag.Diagnostics) (string, bool) {
@@ -385,17 +372,15 @@ func (r *userSettingResource) importUserID(ctx context.Context, user string, dia
 	if me := r.pd.me; me != nil && strings.EqualFold(me.User.Email, user) {
 		return me.User.ID.String(), true
 	}
-	users, err := r.client.ListUsers(ctx, misp.UserFilter{Email: user})
+	u, err := findUserByEmail(ctx, r.client, user)
+	if errors.Is(err, errUserEmailNotFound) {
+		diags.AddError("Error importing MISP user setting",
+			fmt.Sprintf("No MISP user the provider's API key can see has the e-mail address %s.", user))
+		return "", false
+	}
 	if err != nil {
 		addAPIError(diags, "Error importing MISP user setting", fmt.Sprintf("Looking up user %s", user), err, nil)
 		return "", false
 	}
-	for _, u := range users {
-		if strings.EqualFold(u.User.Email, user) {
-			return u.User.ID.String(), true
-		}
-	}
-	diags.AddError("Error importing MISP user setting",
-		fmt.Sprintf("No MISP user the provider's API key can see has the e-mail address %s.", user))
-	return "", false
+	return u.User.ID.String(), true
 }
