@@ -359,20 +359,13 @@ func checkKeyUser(ctx context.Context, c *misp.Client, pd *providerData, userID 
 	if pd == nil || pd.me == nil || bool(pd.me.Role.PermSiteAdmin) || !bool(pd.me.Role.PermAdmin) {
 		return true
 	}
-	u, err := c.GetUser(ctx, userID)
+	u, ok := checkUserInScope(ctx, c, pd, userID, userScope{
+		summary: "Error creating MISP auth key", objects: "auth keys",
+		missing:  "An org admin manages only the keys of its own organisation's users.",
+		otherOrg: "MISP 2.5.1 would create the key and then hide it from the org admin.",
+	}, diags)
 	switch {
-	case errors.Is(err, misp.ErrNotFound):
-		diags.AddAttributeError(path.Root("user_id"), "MISP user not found",
-			fmt.Sprintf("User %s does not exist in MISP or is not in the organisation of the provider's API key, which "+
-				"belongs to %s. An org admin manages only the keys of its own organisation's users.", userID, pd.keyHolder()))
-		return false
-	case err != nil:
-		addAPIError(diags, "Error creating MISP auth key", fmt.Sprintf("Reading user %s", userID), err, nil)
-		return false
-	case u.User.OrgID.String() != pd.me.User.OrgID.String():
-		diags.AddAttributeError(path.Root("user_id"), "The provider's API key may not manage this user's auth keys",
-			fmt.Sprintf("User %s (%s) is in organisation %s, but the provider's API key belongs to %s. MISP 2.5.1 would "+
-				"create the key and then hide it from the org admin.", userID, u.User.Email, u.User.OrgID, pd.keyHolder()))
+	case !ok:
 		return false
 	case u.User.ID.String() != pd.me.User.ID.String() && (bool(u.Role.PermAdmin) || bool(u.Role.PermSiteAdmin)):
 		diags.AddAttributeError(path.Root("user_id"), "The provider's API key may not manage this user's auth keys",

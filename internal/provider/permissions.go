@@ -2,10 +2,14 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+
+	"github.com/misp-iac/terraform-provider-misp/internal/misp"
 )
 
 // What MISP's access list (app/Controller/Component/ACLComponent.php, ACL_LIST) demands of the caller for
@@ -171,4 +175,39 @@ func sharingGroupRefusal(permSharingGroup, membership bool, action string) strin
 	default: // delete
 		return "MISP deletes a sharing group for this key only when the key's organisation owns it; " + elsewhere + "."
 	}
+}
+
+// userScope is what checkUserInScope says for one kind of per-user object (auth keys, user settings).
+type userScope struct {
+	summary  string // of an error reading the user
+	objects  string // "auth keys", "settings"
+	missing  string // what follows "User N does not exist in MISP …."
+	otherOrg string // what follows "User N is in organisation M, but the key belongs to …."
+}
+
+// checkUserInScope reads, before a write of a per-user object, the user it belongs to and refuses on user_id one that
+// MISP does not have, or one of another organisation than an org admin's key: MISP would not refuse either, but
+// store or hide the object (§11.1, §12.4). It returns the user.
+func checkUserInScope(ctx context.Context, c *misp.Client, pd *providerData, userID string, sc userScope, diags *diag.Diagnostics) (*misp.UserView, bool) {
+	site := bool(pd.me.Role.PermSiteAdmin)
+	u, err := c.GetUser(ctx, userID)
+	switch {
+	case errors.Is(err, misp.ErrNotFound):
+		scope := ""
+		if !site {
+			scope = " or is not in the organisation of the provider's API key, which belongs to " + pd.keyHolder()
+		}
+		diags.AddAttributeError(path.Root("user_id"), "MISP user not found",
+			fmt.Sprintf("User %s does not exist in MISP%s. %s", userID, scope, sc.missing))
+		return nil, false
+	case err != nil:
+		addAPIError(diags, sc.summary, "Reading user "+userID, err, nil)
+		return nil, false
+	case !site && u.User.OrgID.String() != pd.me.User.OrgID.String():
+		diags.AddAttributeError(path.Root("user_id"), "The provider's API key may not manage this user's "+sc.objects,
+			fmt.Sprintf("User %s (%s) is in organisation %s, but the provider's API key belongs to %s. %s",
+				userID, u.User.Email, u.User.OrgID, pd.keyHolder(), sc.otherOrg))
+		return nil, false
+	}
+	return u, true
 }

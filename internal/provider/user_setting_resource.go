@@ -181,31 +181,15 @@ func (r *userSettingResource) checkSettingUser(ctx context.Context, userID strin
 	if r.pd == nil || r.pd.me == nil {
 		return true
 	}
-	me := r.pd.me
-	if !bool(me.Role.PermSiteAdmin) && !bool(me.Role.PermAdmin) {
+	if me := r.pd.me; !bool(me.Role.PermSiteAdmin) && !bool(me.Role.PermAdmin) {
 		return true // ModifyPlan allowed only the key's own user
 	}
-	u, err := r.client.GetUser(ctx, userID)
-	switch {
-	case errors.Is(err, misp.ErrNotFound):
-		scope := "does not exist in MISP"
-		if !bool(me.Role.PermSiteAdmin) {
-			scope += " or is not in the organisation of the provider's API key, which belongs to " + r.pd.keyHolder()
-		}
-		diags.AddAttributeError(path.Root("user_id"), "MISP user not found",
-			fmt.Sprintf("User %s %s. MISP would store the setting anyway (for a user id nobody has) or write the key's own "+
-				"setting instead, so nothing was written.", userID, scope))
-		return false
-	case err != nil:
-		addAPIError(diags, "Error setting MISP user setting", "Reading user "+userID, err, nil)
-		return false
-	case !bool(me.Role.PermSiteAdmin) && u.User.OrgID.String() != me.User.OrgID.String():
-		diags.AddAttributeError(path.Root("user_id"), "The provider's API key may not manage this user's settings",
-			fmt.Sprintf("User %s (%s) is in organisation %s, but the provider's API key belongs to %s. MISP would write the "+
-				"key's own setting instead, so nothing was written.", userID, u.User.Email, u.User.OrgID, r.pd.keyHolder()))
-		return false
-	}
-	return true
+	_, ok := checkUserInScope(ctx, r.client, r.pd, userID, userScope{
+		summary: "Error setting MISP user setting", objects: "settings",
+		missing:  "MISP would store the setting anyway (for a user id nobody has) or write the key's own setting instead, so nothing was written.",
+		otherOrg: "MISP would write the key's own setting instead, so nothing was written.",
+	}, diags)
+	return ok
 }
 
 // write sets the value and checks what MISP did: whose setting it wrote and the value it kept.
