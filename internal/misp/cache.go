@@ -11,7 +11,14 @@ import (
 )
 
 // DefaultIndexCacheTTL is how long a listing serves the Cached* methods when Config.IndexCacheTTL is zero.
-const DefaultIndexCacheTTL = 30 * time.Second
+//
+// A Terraform provider process lives for one graph walk (a plan's refresh, or an apply), which reads each object
+// once, and every write through the client drops what it may change whatever its outcome: within a walk, a listing
+// is as good at its end as at its start. The bound is long enough for the refresh of a large configuration (a
+// no-change plan over 5,000 users takes about two minutes of Terraform's own work on 2 CPUs; with the former 30 s
+// it listed every user three times, and held two listings at once, docs/development/performance.md) and short
+// enough that a long-lived client does not serve an hour-old listing.
+const DefaultIndexCacheTTL = 10 * time.Minute
 
 // indexCache serves reads of single users, organisations and roles from one listing of each (MISP's
 // indexes are unpaged and hold every row), so that refreshing many objects costs one request instead of
