@@ -63,7 +63,11 @@ var authKeyKind = &kind{
 			return nil, err
 		}
 		comment := k.str("comment")
-		return map[string]any{"authkey": fillKeyRow(s.rng, k, n, "", s.now(), comment)}, nil
+		key := fillKeyRow(s.rng, k, n, "", s.now(), comment)
+		if f["comment"] == nil {
+			k["comment"] = nil // as auth_keys/add stores a key without a comment
+		}
+		return map[string]any{"authkey": key}, nil
 	},
 	update: (*Server).applyAuthKeyFields,
 	index:  indexAuthKey,
@@ -545,6 +549,9 @@ func (s *Server) authKeysAdd(c *reqCtx) *response {
 	}
 	comment, _ := phpString(d["comment"])
 	key, k := s.st.addKey(s.rng, u.id(), "", now, comment)
+	if d["comment"] == nil {
+		k["comment"] = nil // not sent: NULL, unlike the "" of the key a user add creates
+	}
 	s.st.issued = append(s.st.issued, key)
 	for _, name := range []string{"allowed_ips", "expiration", "read_only"} {
 		k[name] = draft[name]

@@ -178,8 +178,9 @@ func identity(v any) string {
 		return id
 	}
 	// A wrapped record: [{"User": {...}, "Role": {...}, "Organisation": {...}}] is identified by its main object.
-	// A sharing group record carries its owner's Organisation: the group is the main object.
-	for _, k := range []string{"User", "Role", "SharingGroup", "Organisation"} {
+	// A sharing group record carries its owner's Organisation, an auth key its User: the group and the key are
+	// the main objects.
+	for _, k := range []string{"AuthKey", "UserSetting", "User", "Role", "SharingGroup", "Organisation"} {
 		if inner, ok := m[k].(map[string]any); ok {
 			if id, ok := inner["id"].(string); ok {
 				return k + ":" + id

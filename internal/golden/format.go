@@ -174,12 +174,16 @@ func Encode(v any) (json.RawMessage, error) {
 	return json.RawMessage(bytes.TrimSpace(b.Bytes())), nil
 }
 
-// KindOf tells which object an endpoint is about, from its path: "user", "org", "role", "sg" (sharing group)
-// or "".
+// KindOf tells which object an endpoint is about, from its path: "user", "org", "role", "sg" (sharing group),
+// "ak" (auth key), "us" (user setting) or "".
 func KindOf(path string) string {
 	switch {
 	case strings.Contains(path, "/sharing_groups/"):
 		return "sg"
+	case strings.Contains(path, "/auth_keys/"):
+		return "ak"
+	case strings.Contains(path, "/user_settings/"):
+		return "us"
 	case strings.Contains(path, "/organisations/"), strings.HasSuffix(path, "/organisations"):
 		return "org"
 	case strings.Contains(path, "/roles/"), strings.HasSuffix(path, "/roles"):
@@ -190,12 +194,12 @@ func KindOf(path string) string {
 	return ""
 }
 
-// VarKind is the kind of a variable, from its name: "user", "org", "role", "sg" (ids), "key" (API keys),
-// "uuid", or "" for the built-ins.
+// VarKind is the kind of a variable, from its name: "user", "org", "role", "sg", "ak" (auth key), "us" (user
+// setting) (ids), "key" (API keys), "uuid", or "" for the built-ins.
 func VarKind(name string) string {
 	if i := strings.IndexByte(name, '_'); i > 0 {
 		switch p := name[:i]; p {
-		case "user", "org", "role", "sg", "key", "uuid":
+		case "user", "org", "role", "sg", "ak", "us", "key", "uuid":
 			return p
 		}
 	}
@@ -206,7 +210,7 @@ func VarKind(name string) string {
 // replaced only in id fields, never inside text).
 func IsIDKind(kind string) bool {
 	switch kind {
-	case "user", "org", "role", "sg":
+	case "user", "org", "role", "sg", "ak", "us":
 		return true
 	}
 	return false

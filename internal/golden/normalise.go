@@ -16,6 +16,10 @@ const (
 	PlaceholderUUID     = "00000000-0000-4000-8000-000000000000"
 	PlaceholderHash     = "{password_hash}"
 	PlaceholderAuthKey  = "{authkey}"
+	// PlaceholderKeyStart and PlaceholderKeyEnd stand for an auth key's first and last four characters
+	// (authkey_start, authkey_end).
+	PlaceholderKeyStart = "AbC1"
+	PlaceholderKeyEnd   = "xYz9"
 	// PlaceholderSGSuffix stands for the random "_NNNN" (0-9999) MISP appends to a sharing group name already in
 	// use.
 	PlaceholderSGSuffix  = "_1234"
@@ -39,6 +43,7 @@ var (
 	digitsRe   = regexp.MustCompile(`^[0-9]+$`)
 	bcryptRe   = regexp.MustCompile(`^\$2[aby]\$`)
 	keyRe      = regexp.MustCompile(`^[a-zA-Z0-9]{40}$`)
+	keyPartRe  = regexp.MustCompile(`^[a-zA-Z0-9]{4}$`)
 	varRe      = regexp.MustCompile(`\{([a-z][a-z0-9_]*)\}`)
 	sgSuffixRe = regexp.MustCompile(`^(.+)_[0-9]{1,4}$`)
 )
@@ -47,6 +52,7 @@ var (
 var timestampFields = map[string]bool{
 	"date_created": true, "date_modified": true, "last_pw_change": true, "last_api_access": true,
 	"current_login": true, "last_login": true, "newsread": true, "created": true, "expiration": true,
+	"timestamp": true, "last_used": true,
 }
 
 // Normaliser replaces the volatile values of one run by placeholders.
@@ -150,6 +156,10 @@ func (n *Normaliser) walk(v any, kind, key string) any {
 				ck = "role"
 			case "SharingGroup":
 				ck = "sg"
+			case "AuthKey":
+				ck = "ak"
+			case "UserSetting":
+				ck = "us"
 			case "sync_org":
 				ck = "org"
 			case "SharingGroupOrg", "SharingGroupServer", "Server":
@@ -250,15 +260,25 @@ func (n *Normaliser) str(s, kind, key string) string {
 		return PlaceholderHash
 	case (key == "authkey" || key == "authkey_raw") && keyRe.MatchString(s):
 		return PlaceholderAuthKey
+	case key == "authkey_start" && keyPartRe.MatchString(s):
+		return PlaceholderKeyStart
+	case key == "authkey_end" && keyPartRe.MatchString(s):
+		return PlaceholderKeyEnd
 	}
 	return s
 }
 
 // segmentKind is the kind of id at segment i of a URL of an endpoint about kind: the organisation of
-// /sharing_groups/addOrg/{sg}/{org} and removeOrg, else kind.
+// /sharing_groups/addOrg/{sg}/{org} and removeOrg, the user of /auth_keys/add/{user} and of
+// /user_settings/{action}/{user}/{setting}, else kind.
 func segmentKind(segs []string, i int, kind string) string {
-	if kind == "sg" && i >= 3 && segs[i-3] == "sharing_groups" && strings.HasSuffix(segs[i-2], "Org") {
+	switch {
+	case kind == "sg" && i >= 3 && segs[i-3] == "sharing_groups" && strings.HasSuffix(segs[i-2], "Org"):
 		return "org"
+	case kind == "ak" && i >= 2 && segs[i-2] == "auth_keys" && segs[i-1] == "add":
+		return "user"
+	case kind == "us" && i >= 2 && segs[i-2] == "user_settings" && segs[i-1] != "view" && segs[i-1] != "delete":
+		return "user"
 	}
 	return kind
 }

@@ -117,7 +117,7 @@ const (
 // needs and deletes it at the end, so each file replays on a fresh MISP (or emulator) on its own.
 func scenarios() []*scenario {
 	return []*scenario{connectionScenario(), organisationScenario(), roleScenario(), userScenario(), quirkScenario(),
-		sharingGroupScenario()}
+		sharingGroupScenario(), authKeyScenario(), userSettingScenario()}
 }
 
 func connectionScenario() *scenario {

@@ -306,6 +306,39 @@ func callRecorded(t *testing.T, st *golden.Step, vals map[string]string) (any, e
 			return nil, c.RemoveOrgFromSharingGroup(ctx, arg, member)
 		}
 		return nil, c.AddServerToSharingGroup(ctx, arg, member, flags.AllOrgs)
+	case "ListAuthKeys":
+		return c.ListAuthKeys(ctx, arg)
+	case "GetAuthKey":
+		return c.GetAuthKey(ctx, arg)
+	case "AddAuthKey":
+		var in misp.AuthKeyInput
+		input(&in)
+		return c.AddAuthKey(ctx, arg, in)
+	case "DeleteAuthKey":
+		return nil, c.DeleteAuthKey(ctx, arg)
+	case "ListUserSettings":
+		return c.ListUserSettings(ctx, arg)
+	case "SetUserSetting", "GetUserSetting", "DeleteUserSetting":
+		setting := golden.Materialise(st.Call.Member, vals)
+		switch st.Call.Func {
+		case "GetUserSetting":
+			return c.GetUserSetting(ctx, arg, setting)
+		case "DeleteUserSetting":
+			var in struct {
+				Setting string `json:"setting"`
+				UserID  string `json:"user_id"`
+			}
+			input(&in)
+			if in.Setting != setting || in.UserID != arg {
+				t.Fatalf("recorded body %s does not name user %s's %s", body, arg, setting)
+			}
+			return nil, c.DeleteUserSetting(ctx, arg, setting)
+		}
+		var in struct {
+			Value json.RawMessage `json:"value"`
+		}
+		input(&in)
+		return c.SetUserSetting(ctx, arg, setting, in.Value)
 	}
 	t.Fatalf("unknown client method %s", st.Call.Func)
 	return nil, nil
@@ -380,6 +413,8 @@ func TestGoldenFieldsKnown(t *testing.T) {
 		"User": jsonFields(reflect.TypeFor[misp.User]()), "Role": jsonFields(reflect.TypeFor[misp.Role]()),
 		"Organisation": jsonFields(reflect.TypeFor[misp.Organisation]()),
 		"SharingGroup": jsonFields(reflect.TypeFor[misp.SharingGroup]()),
+		"AuthKey":      jsonFields(reflect.TypeFor[misp.AuthKey]()),
+		"UserSetting":  jsonFields(reflect.TypeFor[misp.UserSetting]()),
 	}
 	// The elements of a sharing group's lists, and what they embed.
 	sgLists := map[string]map[string]bool{
@@ -419,9 +454,12 @@ func TestGoldenFieldsKnown(t *testing.T) {
 				if !ok {
 					continue
 				}
+				if st.Call.Func == "GetUserSetting" { // getSetting answers the record flat
+					m = map[string]any{"UserSetting": m}
+				}
 				for wrapper, fields := range types {
 					obj, ok := m[wrapper].(map[string]any)
-					if !ok {
+					if !ok || wrapper == "UserSetting" && obj["setting"] == nil { // users/view: {name: value}
 						continue
 					}
 					for k := range obj {
