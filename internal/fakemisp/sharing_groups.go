@@ -743,7 +743,8 @@ func (s *Server) sgsDelete(c *reqCtx) *response {
 }
 
 // sgQuickTarget is __initialiseSGQuickEdit: the group from the URL or the body (sg_id, sg_uuid, id, uuid), which
-// the caller must be allowed to extend.
+// the caller must be allowed to extend (checkIfAuthorisedExtend) and find among its authorizedIds (fetchSG): an
+// owner organisation that is not a member, on a group whose local entry is not all_orgs, may not.
 func (s *Server) sgQuickTarget(c *reqCtx) (row, *response) {
 	key, _ := c.firstArg()
 	if key == "" && c.data != nil {
@@ -758,7 +759,7 @@ func (s *Server) sgQuickTarget(c *reqCtx) (row, *response) {
 		}
 	}
 	g := s.sgFind(key)
-	if g == nil || !s.sgMayExtend(c.caller, g) {
+	if g == nil || !s.sgMayExtend(c.caller, g) || !s.sgListed(c.caller, g) {
 		return nil, exception(c.r, http.StatusMethodNotAllowed, "Invalid sharing group or no editing rights.")
 	}
 	return g, nil

@@ -677,6 +677,14 @@ func sharingGroupScenario() *scenario {
 		callMember("AddOrgToSharingGroup", "{sg_min}", "{org_a}"))
 	s.step("org_admin_delete_other", post("/sharing_groups/delete/{sg_min}", ""), as("key_orgadmin"),
 		call("DeleteSharingGroup", "{sg_min}"))
+	s.step("setup_owner_admin", post("/admin/users/add", `{"email": "golden-{run}-sg-owner@example.org", "org_id": "1", "role_id": "2"}`),
+		call("AddUser"), capture("user_owneradmin", "User.id"), capture("key_owneradmin", "User.authkey"),
+		doc("an org admin of organisation 1, which owns SG Min without being a member of it"))
+	s.step("owner_admin_add_org_not_member", post("/sharing_groups/addOrg/{sg_min}/{org_a}", `{"extend": false}`),
+		as("key_owneradmin"), callMember("AddOrgToSharingGroup", "{sg_min}", "{org_a}"),
+		doc("refused: owning the group is not enough, the caller's organisation must also be a member (authorizedIds)"))
+	s.step("owner_admin_view_not_member", get("/sharing_groups/view/{sg_min}"), as("key_owneradmin"),
+		call("GetSharingGroup", "{sg_min}"), doc("the owner may view it"))
 	s.step("user_add", post("/sharing_groups/add", `{"name": "golden-{run} SG By User"}`), as("key_plain"), call("AddSharingGroup"))
 	s.step("user_view_member", get("/sharing_groups/view/{sg_oa}"), as("key_plain"), call("GetSharingGroup", "{sg_oa}"),
 		doc("the user's organisation is a member"))
@@ -702,6 +710,7 @@ func sharingGroupScenario() *scenario {
 	s.step("cleanup_sg_dup", post("/sharing_groups/delete/{sg_dup}", ""), call("DeleteSharingGroup", "{sg_dup}"))
 	s.step("cleanup_org_admin", post("/admin/users/delete/{user_orgadmin}", ""), call("DeleteUser", "{user_orgadmin}"))
 	s.step("cleanup_plain_user", post("/admin/users/delete/{user_plain}", ""), call("DeleteUser", "{user_plain}"))
+	s.step("cleanup_owner_admin", post("/admin/users/delete/{user_owneradmin}", ""), call("DeleteUser", "{user_owneradmin}"))
 	s.step("cleanup_org_a", post("/admin/organisations/delete/{org_a}", ""), call("DeleteOrganisation", "{org_a}"))
 	return s
 }

@@ -152,8 +152,12 @@ var goldenExpectSharingGroups = map[string]expectation{
 	"sharing_groups/org_admin_view_other":     sgGone(sgViewMissing),
 	"sharing_groups/org_admin_edit_other":     sgGone(sgActionDenied),
 	"sharing_groups/org_admin_add_org_other":  sgGone(sgQuickMissing),
-	"sharing_groups/org_admin_delete_other":   sgGone(sgActionDenied),
-	"sharing_groups/user_add":                 denied,
+	"sharing_groups/setup_owner_admin":        added("user_owneradmin", "key_owneradmin", "sg-owner@example.org", nil),
+	// The owner organisation's org admin: MISP's quick edit also needs the organisation to be a member (§10.6).
+	"sharing_groups/owner_admin_add_org_not_member": sgGone(sgQuickMissing),
+	"sharing_groups/owner_admin_view_not_member":    sg("sg_min", nil),
+	"sharing_groups/org_admin_delete_other":         sgGone(sgActionDenied),
+	"sharing_groups/user_add":                       denied,
 	"sharing_groups/user_view_member": sg("sg_oa", func(t *testing.T, o outcome, r *misp.SharingGroupRecord) {
 		members(t, o, r, "org_a:true")
 		eq(t, "sync_org_name", r.SharingGroup.SyncOrgName, o.name("SG Member A"))
@@ -167,16 +171,17 @@ var goldenExpectSharingGroups = map[string]expectation{
 	"sharing_groups/view_after_member_org_deleted": sg("sg_full", func(t *testing.T, o outcome, r *misp.SharingGroupRecord) {
 		members(t, o, r, "org_a:false") // the deleted organisation's membership went with it
 	}),
-	"sharing_groups/delete":             done,
-	"sharing_groups/delete_again":       sgGone(sgActionDenied),
-	"sharing_groups/delete_by_uuid":     done,
-	"sharing_groups/delete_unknown_id":  sgGone(sgActionDenied),
-	"sharing_groups/view_deleted":       sgGone(sgViewMissing),
-	"sharing_groups/cleanup_sg_roaming": done,
-	"sharing_groups/cleanup_sg_dup":     done,
-	"sharing_groups/cleanup_org_admin":  done,
-	"sharing_groups/cleanup_plain_user": done,
-	"sharing_groups/cleanup_org_a":      done,
+	"sharing_groups/delete":              done,
+	"sharing_groups/delete_again":        sgGone(sgActionDenied),
+	"sharing_groups/delete_by_uuid":      done,
+	"sharing_groups/delete_unknown_id":   sgGone(sgActionDenied),
+	"sharing_groups/view_deleted":        sgGone(sgViewMissing),
+	"sharing_groups/cleanup_sg_roaming":  done,
+	"sharing_groups/cleanup_sg_dup":      done,
+	"sharing_groups/cleanup_org_admin":   done,
+	"sharing_groups/cleanup_plain_user":  done,
+	"sharing_groups/cleanup_owner_admin": done,
+	"sharing_groups/cleanup_org_a":       done,
 }
 
 // MISP's messages for a missing group (or one out of the caller's reach), HTML entities decoded.
