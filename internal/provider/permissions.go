@@ -129,51 +129,70 @@ func (r *defaultRoleResource) ModifyPlan(_ context.Context, req resource.ModifyP
 	requireKeyForPlan(r.pd, req, &resp.Diagnostics, needSiteAdmin, "misp_default_role", "MISP's default role")
 }
 
-// requireSiteAdminForSharingGroups is requireKeyForPlan for misp_sharing_group (membership false) and
-// misp_sharing_group_organisation (membership true). MISP's ACL lets any key whose role has perm_sharing_group reach
-// the sharing-group endpoints, but MISP 2.5.1 applies only a site admin's edits (docs/development/misp-api.md
-// §10.6), so the diagnostic says what MISP would really do with this plan's requests for this key. action is
-// planAction's. It reports whether the plan may go on.
-func requireSiteAdminForSharingGroups(pd *providerData, action string, diags *diag.Diagnostics, membership bool) bool {
+// requireSiteAdminForSharingGroups is requireKeyForPlan for misp_sharing_group. MISP's ACL lets any key whose role
+// has perm_sharing_group reach the sharing-group endpoints, but MISP 2.5.1 applies only a site admin's edits
+// (docs/development/misp-api.md §10.6), so the diagnostic says what MISP would really do with this plan's requests
+// for this key. action is planAction's. It reports whether the plan may go on.
+func requireSiteAdminForSharingGroups(pd *providerData, action string, diags *diag.Diagnostics) bool {
 	if action == "" || pd.keyAllows(needSiteAdmin) {
 		return true
 	}
-	typeName, what := "misp_sharing_group", "MISP sharing groups"
-	if membership {
-		typeName, what = "misp_sharing_group_organisation", "MISP sharing group memberships"
-	}
-	diags.AddError("The provider's API key may not change "+what,
-		fmt.Sprintf("This plan would %s a %s, but the provider's API key belongs to %s. %s The provider therefore "+
-			"manages %s only with %s. Configure the provider with such a key (api_key, MISP_API_KEY or the profile's "+
-			"api_key), or leave %s out of this configuration.",
-			action, typeName, pd.keyHolder(), sharingGroupRefusal(bool(pd.me.Role.PermSharingGroup), membership, action),
-			what, keyNeedText(needSiteAdmin), typeName))
+	diags.AddError("The provider's API key may not change MISP sharing groups",
+		fmt.Sprintf("This plan would %s a misp_sharing_group, but the provider's API key belongs to %s. %s The provider "+
+			"therefore manages MISP sharing groups only with %s. Configure the provider with such a key (api_key, "+
+			"MISP_API_KEY or the profile's api_key), or leave misp_sharing_group out of this configuration.",
+			action, pd.keyHolder(), sharingGroupRefusal(bool(pd.me.Role.PermSharingGroup), action), keyNeedText(needSiteAdmin)))
 	return false
 }
 
-// sharingGroupRefusal says what MISP 2.5.1 answers a key that is not a site admin's (§10.6), for one plan action.
-func sharingGroupRefusal(permSharingGroup, membership bool, action string) string {
+// requireKeyForMembership is requireKeyForPlan for misp_sharing_group_organisation. A site admin's key may do
+// everything. A key whose role has perm_sharing_group may add and remove members of the groups its organisation is
+// a member of and owns or may extend (addOrg and removeOrg work for it), but MISP 2.5.1 ignores its edits, the only way to change
+// extend of an existing member (§10.6): an update is refused. Without perm_sharing_group every request is 403.
+func requireKeyForMembership(pd *providerData, action string, diags *diag.Diagnostics) bool {
+	if action == "" || pd.keyAllows(needSiteAdmin) {
+		return true
+	}
+	perm := bool(pd.me.Role.PermSharingGroup)
+	if perm && action != "update" {
+		return true
+	}
+	why := "Its role lacks perm_sharing_group, so MISP would refuse every request of the apply (HTTP 403 \"You do not " +
+		"have permission to use this functionality.\")."
+	fix := "Configure the provider with a site admin's key or one whose role has perm_sharing_group (api_key, " +
+		"MISP_API_KEY or the profile's api_key), or leave misp_sharing_group_organisation out of this configuration."
+	if perm {
+		why = "MISP 2.5.1 answers this key's edits of a sharing group with success (HTTP 200) but changes nothing, and " +
+			"extend of an existing member can only be changed by an edit, so it would stay as it is. This key may add " +
+			"and remove members of the groups its organisation is a member of and owns or may extend, but not change " +
+			"extend."
+		fix = "Apply this change with a site admin's key, or replace the membership (terraform apply -replace=<address>), " +
+			"which removes the member and adds it again with the new extend."
+	}
+	diags.AddError("The provider's API key may not change this MISP sharing group membership",
+		fmt.Sprintf("This plan would %s a misp_sharing_group_organisation, but the provider's API key belongs to %s. %s %s",
+			action, pd.keyHolder(), why, fix))
+	return false
+}
+
+// sharingGroupRefusal says what MISP 2.5.1 answers a key that is not a site admin's (§10.6), for one plan action
+// on a misp_sharing_group.
+func sharingGroupRefusal(permSharingGroup bool, action string) string {
 	if !permSharingGroup {
 		return "Its role lacks perm_sharing_group, so MISP would refuse every request of the apply (HTTP 403 \"You do " +
 			"not have permission to use this functionality.\")."
 	}
-	const elsewhere = "for a group of another organisation MISP answers HTTP 405, as for a group that does not exist, " +
-		"so a refusal could not be told from a missing group"
 	const edits = "MISP answers this key's edits of a sharing group with success (HTTP 200) but changes nothing"
-	switch {
-	case membership && action == "update":
-		return edits + ": extend of an existing member can only be changed by an edit, so it would stay as it is."
-	case membership:
-		return "MISP lets this key add and remove members only of groups its organisation owns or may extend (" +
-			elsewhere + "), and answers its edits, the only way to change extend afterwards, with success (HTTP 200) " +
-			"while changing nothing."
-	case action == "create":
+	switch action {
+	case "create":
 		return "MISP refuses this key's add of a sharing group (HTTP 403 \"Could not save sharing group.\") unless the " +
 			"request lists the key's own organisation as an extending member; even then, " + edits + "."
-	case action == "update":
+	case "update":
 		return edits + " (name, description, releasability, roaming, members' extend): the apply would end in an error."
 	default: // delete
-		return "MISP deletes a sharing group for this key only when the key's organisation owns it; " + elsewhere + "."
+		return "MISP deletes a sharing group for this key only when the key's organisation owns it; for a group of " +
+			"another organisation MISP answers HTTP 405, as for a group that does not exist, so a refusal could not be " +
+			"told from a missing group."
 	}
 }
 

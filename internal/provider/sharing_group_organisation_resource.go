@@ -55,7 +55,10 @@ func (r *sharingGroupOrganisationResource) Schema(_ context.Context, _ resource.
 			"`misp_sharing_group`'s `organisations` must not also have these resources, or each apply undoes the other " +
 			"(see *Members: one way per group* in the `misp_sharing_group` documentation for what the " +
 			"provider detects). " +
-			"Needs a site admin's API key (MISP 2.5.1 ignores other keys' changes of `extend`).",
+			"A site admin's API key manages every membership. A key whose role has `perm_sharing_group` (an org admin's) " +
+			"may add and remove members of the groups its organisation is a member of and owns or may extend (as a member " +
+			"with `extend`), but not change `extend` of an existing membership: MISP 2.5.1 ignores that key's edits, so " +
+			"such a change is refused at plan time.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "`<sharing_group_id>/<organisation_id>`.",
@@ -86,10 +89,10 @@ func (r *sharingGroupOrganisationResource) Configure(_ context.Context, req reso
 	}
 }
 
-// ModifyPlan refuses a key that is not a site admin's, and warns when a misp_sharing_group of this run lists the
-// group's members authoritatively (sharing_group_styles.go).
+// ModifyPlan refuses what the provider's key may not do (requireKeyForMembership), and warns when a
+// misp_sharing_group of this run lists the group's members authoritatively (sharing_group_styles.go).
 func (r *sharingGroupOrganisationResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if !requireSiteAdminForSharingGroups(r.pd, planAction(req), &resp.Diagnostics, true) || req.Plan.Raw.IsNull() {
+	if !requireKeyForMembership(r.pd, planAction(req), &resp.Diagnostics) || req.Plan.Raw.IsNull() {
 		return
 	}
 	var plan sharingGroupOrganisationModel
@@ -97,6 +100,29 @@ func (r *sharingGroupOrganisationResource) ModifyPlan(ctx context.Context, req r
 	if !resp.Diagnostics.HasError() {
 		r.registerStyle(&resp.Diagnostics, plan.SharingGroupID, plan.OrganisationID)
 	}
+}
+
+func (r *sharingGroupOrganisationResource) siteAdmin() bool {
+	return r.pd.keyAllows(needSiteAdmin)
+}
+
+// notOwnedHint explains, for a key that is not a site admin's, why MISP may call an existing group missing.
+func (r *sharingGroupOrganisationResource) notOwnedHint() string {
+	if r.siteAdmin() {
+		return ""
+	}
+	return " For this key (not a site admin's) MISP answers the same for an existing group that its organisation is " +
+		"not a member of, or neither owns nor may extend (as a member with extend = true): ask a site admin to " +
+		"change the membership, or to make the organisation a member that may extend the group."
+}
+
+// invisibleHint adds, for a key that is not a site admin's, that MISP hides the groups it may not see.
+func (r *sharingGroupOrganisationResource) invisibleHint() string {
+	if r.siteAdmin() {
+		return ""
+	}
+	return " The provider's API key is not a site admin's: MISP also hides from it a group its organisation is no " +
+		"longer part of."
 }
 
 // member reads the group and the membership; found is false when either is gone.
@@ -129,7 +155,8 @@ func (r *sharingGroupOrganisationResource) Create(ctx context.Context, req resou
 		switch {
 		case errors.Is(err, misp.ErrNotFound):
 			resp.Diagnostics.AddAttributeError(path.Root("sharing_group_id"), "MISP sharing group not found",
-				fmt.Sprintf("%s failed: no sharing group %s exists that the provider's API key may edit.", attempted, sg))
+				fmt.Sprintf("%s failed: no sharing group %s exists that the provider's API key may edit.%s", attempted, sg,
+					r.notOwnedHint()))
 		case isRefusal(err) && strings.Contains(err.Error(), "already in the sharing group"):
 			resp.Diagnostics.AddError("Organisation already in the MISP sharing group",
 				fmt.Sprintf("Organisation %s already is a member of sharing group %s. If this resource should manage that "+
@@ -173,8 +200,8 @@ func (r *sharingGroupOrganisationResource) Read(ctx context.Context, req resourc
 			fmt.Sprintf("Organisation %s is no longer a member of sharing group %s (removed outside Terraform, or the group "+
 				"or the organisation was deleted). It is removed from the state and will be added again on the next apply. "+
 				"If a misp_sharing_group lists this group's members in organisations, its applies remove every member it "+
-				"does not list, and the two resources undo each other: manage the group's members one way (see %s).",
-				org, sg, sgDocsSection))
+				"does not list, and the two resources undo each other: manage the group's members one way (see %s).%s",
+				org, sg, sgDocsSection, r.invisibleHint()))
 		resp.State.RemoveResource(ctx)
 		return
 	}
@@ -221,11 +248,22 @@ func (r *sharingGroupOrganisationResource) Delete(ctx context.Context, req resou
 	}
 	sg, org := state.SharingGroupID.ValueString(), state.OrganisationID.ValueString()
 	err := r.client.RemoveOrgFromSharingGroup(ctx, sg, org)
-	if err == nil || errors.Is(err, misp.ErrNotFound) {
+	if err == nil || errors.Is(err, misp.ErrNotFound) && r.siteAdmin() {
 		return
 	}
-	if _, found, ferr := r.member(ctx, sg, org); ferr == nil && !found {
+	// A key that is not a site admin's gets the same 405 for a group it may no longer extend as for a missing
+	// group: the membership is gone only when the group shows it no more.
+	_, found, ferr := r.member(ctx, sg, org)
+	if ferr == nil && !found {
 		return // already gone (MISP answers 403 "not in the sharing group", or 405 for a deleted organisation)
+	}
+	if ferr == nil && errors.Is(err, misp.ErrNotFound) {
+		resp.Diagnostics.AddError("MISP did not remove the organisation from the sharing group",
+			fmt.Sprintf("Removing organisation %s from sharing group %s failed: MISP answered that the group does not "+
+				"exist or that the provider's API key may not edit it, and the group still lists the organisation.%s "+
+				"The membership stays in the state; remove it with a site admin's key, or forget it with terraform "+
+				"state rm <address>.", org, sg, r.notOwnedHint()))
+		return
 	}
 	addAPIError(&resp.Diagnostics, "Error removing an organisation from a MISP sharing group",
 		fmt.Sprintf("Removing organisation %s from sharing group %s", org, sg), err, nil)

@@ -160,7 +160,7 @@ func (r *sharingGroupResource) ConfigValidators(context.Context) []resource.Conf
 func (r *sharingGroupResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	// An update is checked once keepUnmanaged has decided whether anything changes at all: Terraform's proposed
 	// plan differs from the state for every group whose members are not configured.
-	if action := planAction(req); action != "update" && !requireSiteAdminForSharingGroups(r.pd, action, &resp.Diagnostics, false) {
+	if action := planAction(req); action != "update" && !requireSiteAdminForSharingGroups(r.pd, action, &resp.Diagnostics) {
 		return
 	}
 	if req.Plan.Raw.IsNull() || r.client == nil {
@@ -184,7 +184,7 @@ func (r *sharingGroupResource) ModifyPlan(ctx context.Context, req resource.Modi
 		if r.keepUnmanaged(ctx, req, resp, &plan, state) {
 			return
 		}
-		if !requireSiteAdminForSharingGroups(r.pd, "update", &resp.Diagnostics, false) {
+		if !requireSiteAdminForSharingGroups(r.pd, "update", &resp.Diagnostics) {
 			return
 		}
 		if configured {
