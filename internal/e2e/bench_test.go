@@ -65,6 +65,29 @@ type benchRun struct {
 
 func (r benchRun) get(prov, phase string) phaseResult { return r.prov[prov][phase] }
 
+// providerSet is BENCH_ONLY: the providers a run measures (all when empty).
+type providerSet map[string]bool
+
+func (s providerSet) has(name string) bool { return len(s) == 0 || s[name] }
+
+// benchOnly parses BENCH_ONLY, a comma-separated list of misp_user, floor, reader and terraform_data: a quick check
+// of one change (the tables show zeros for the providers left out, and ratios against them are meaningless).
+func benchOnly(v string) (providerSet, error) {
+	names := map[string]string{"misp_user": provOurs, "floor": provFloor, "reader": provReader, "terraform_data": provTFData}
+	out := providerSet{}
+	for _, f := range strings.Split(v, ",") {
+		if f = strings.TrimSpace(f); f == "" {
+			continue
+		}
+		p, ok := names[f]
+		if !ok {
+			return nil, fmt.Errorf("BENCH_ONLY: %q is none of misp_user, floor, reader, terraform_data", f)
+		}
+		out[p] = true
+	}
+	return out, nil
+}
+
 // benchDestroy is false with BENCH_DESTROY=0: the destroy phases are left out (Terraform's own destroy of 5,000
 // resources takes most of an N = 5,000 run on 2 CPUs, and no target is about it).
 func benchDestroy() bool { return os.Getenv("BENCH_DESTROY") != "0" }
@@ -87,6 +110,10 @@ type bench struct {
 // MISP_BENCH_URL / MISP_BENCH_API_KEY add a run against that real MISP at N = 200.
 func TestBench(t *testing.T) {
 	ns, err := benchSizes(os.Getenv("BENCH_N"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	only, err := benchOnly(os.Getenv("BENCH_ONLY"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -133,10 +160,14 @@ func TestBench(t *testing.T) {
 	}
 	for _, n := range ns {
 		run := benchRun{n: n, prov: map[string]map[string]phaseResult{}}
-		run.prov[provTFData] = benchTFData(t, n)
-		run.prov[provFloor] = b.benchFloor(t, n)
-		run.prov[provOurs] = b.benchMISP(t, n)
-		run.prov[provReader] = b.benchReader(t, n)
+		for _, p := range []struct {
+			name string
+			run  func(*testing.T, int) map[string]phaseResult
+		}{{provTFData, benchTFData}, {provFloor, b.benchFloor}, {provOurs, b.benchMISP}, {provReader, b.benchReader}} {
+			if only.has(p.name) {
+				run.prov[p.name] = p.run(t, n)
+			}
+		}
 		runs = append(runs, run)
 		write()
 	}
@@ -239,6 +270,9 @@ func (r *runner) phase(name string, want int, args ...string) *Result {
 	if r.b != nil {
 		prefix = filepath.Join(r.b.profDir, strings.Join([]string{r.name, "n" + strconv.Itoa(r.n), slug(name)}, "-"))
 		r.e.ws.Env[protocol.ProfileEnv] = prefix
+		if r.b.keep {
+			r.e.ws.Env[protocol.HeapProfileEnv] = prefix
+		}
 	}
 	if r.e.emu != nil {
 		r.e.emu.Fake.ResetCounters()

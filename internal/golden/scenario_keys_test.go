@@ -61,7 +61,7 @@ func authKeyScenario() *scenario {
 	s.step("view_after_ignored_edits", get("/auth_keys/view/{ak_full}"), call("GetAuthKey", "{ak_full}"))
 
 	s.step("org_admin_login", get("/users/view/me"), as("key_oa"), call("ViewMe"),
-		doc("before its first add: an add that is a key's first use from an address overwrites the caller's own key row (misp-api.md §11.1)"))
+		doc("before its first add: an add that is a key's first use from an address overwrites the caller's own key row (docs/development/misp-api.md §11.1)"))
 	s.step("org_admin_add_own_org", post("/auth_keys/add/{user_a}", `{"comment": "golden-{run} by org admin"}`), as("key_oa"),
 		call("AddAuthKey", "{user_a}"), capture("ak_oa", "AuthKey.id"))
 	s.step("org_admin_add_other_org", post("/auth_keys/add/{user_other}", `{"comment": "golden-{run} stray"}`), as("key_oa"),

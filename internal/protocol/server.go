@@ -19,6 +19,7 @@ import (
 	"fmt"
 	"log"
 	"os"
+	"runtime"
 	"runtime/pprof"
 	"sync/atomic"
 	"time"
@@ -33,8 +34,9 @@ import (
 // it runs in managed debug mode (for delve), printing the TF_REATTACH_PROVIDERS line to use.
 //
 // With MISP_PROVIDER_CPUPROFILE=<prefix> in its environment, the process writes a CPU profile to
-// <prefix>.<pid>.pprof when Terraform shuts it down, each sample labelled rpc=<the RPC it served>
-// (make bench BENCH_PROFILE=... uses it; docs/development/performance.md).
+// <prefix>.<pid>.pprof when Terraform shuts it down, each sample labelled rpc=<the RPC it served>, and with
+// MISP_PROVIDER_HEAPPROFILE=<prefix> a heap profile of what is still live then (after a collection) to
+// <prefix>.<pid>.heap (make bench BENCH_PROFILE=... uses both; docs/development/performance.md).
 func Serve(address string, debug bool, p func() provider.Provider) error {
 	if prefix := os.Getenv(ProfileEnv); prefix != "" {
 		stop, err := startProfile(prefix)
@@ -42,6 +44,9 @@ func Serve(address string, debug bool, p func() provider.Provider) error {
 			return err
 		}
 		defer stop()
+	}
+	if prefix := os.Getenv(HeapProfileEnv); prefix != "" {
+		defer writeHeapProfile(prefix)
 	}
 	var opts []tf6server.ServeOpt
 	if debug {
@@ -73,6 +78,27 @@ func Releasing(srv tfprotov6.ProviderServer) tfprotov6.ProviderServer {
 
 // ProfileEnv is the environment variable that makes Serve write a CPU profile.
 const ProfileEnv = "MISP_PROVIDER_CPUPROFILE"
+
+// HeapProfileEnv is the environment variable that makes Serve write a heap profile when it returns.
+const HeapProfileEnv = "MISP_PROVIDER_HEAPPROFILE"
+
+// writeHeapProfile writes what is live at the end of the process's work: what a provider keeps for the whole
+// run, which is what grows with the number of resources.
+func writeHeapProfile(prefix string) {
+	path := fmt.Sprintf("%s.%d.heap", prefix, os.Getpid())
+	f, err := os.Create(path) //nolint:gosec // a path the developer chose
+	if err != nil {
+		log.Printf("[WARN] %s: %v", HeapProfileEnv, err)
+		return
+	}
+	runtime.GC()
+	if err := pprof.WriteHeapProfile(f); err != nil {
+		log.Printf("[WARN] %s: %v", HeapProfileEnv, err)
+	}
+	if err := f.Close(); err != nil {
+		log.Printf("[WARN] %s: %v", HeapProfileEnv, err)
+	}
+}
 
 // profiling is set while a CPU profile is being written: calls are then labelled with their RPC.
 var profiling atomic.Bool
