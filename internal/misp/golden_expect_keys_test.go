@@ -67,17 +67,21 @@ func authKeyView(idVar, userVar, email string, check func(t *testing.T, o outcom
 
 // authKeys expects a list of the keys of these id variables, in this order.
 func authKeys(idVars ...string) expectation {
+	return idList("keys", func(k misp.AuthKeyView) misp.ID { return k.ID }, idVars...)
+}
+
+// idList expects a list of records whose ids are those of these id variables, in this order.
+func idList[T any](what string, idOf func(T) misp.ID, idVars ...string) expectation {
 	return succeeds(func(t *testing.T, o outcome) {
 		t.Helper()
-		list := as[[]misp.AuthKeyView](t, o.v)
 		var got, want []string
-		for _, k := range list {
-			got = append(got, string(k.ID))
+		for _, x := range as[[]T](t, o.v) {
+			got = append(got, string(idOf(x)))
 		}
 		for _, v := range idVars {
 			want = append(want, o.val(v))
 		}
-		eq(t, "keys", strings.Join(got, ","), strings.Join(want, ","))
+		eq(t, what, strings.Join(got, ","), strings.Join(want, ","))
 	})
 }
 
@@ -202,18 +206,7 @@ func setting(idVar, userVar, name, value string) expectation {
 
 // settings expects a list of the settings of these id variables, in this order.
 func settings(idVars ...string) expectation {
-	return succeeds(func(t *testing.T, o outcome) {
-		t.Helper()
-		list := as[[]misp.UserSetting](t, o.v)
-		var got, want []string
-		for _, s := range list {
-			got = append(got, string(s.ID))
-		}
-		for _, v := range idVars {
-			want = append(want, o.val(v))
-		}
-		eq(t, "settings", strings.Join(got, ","), strings.Join(want, ","))
-	})
+	return idList("settings", func(s misp.UserSetting) misp.ID { return s.ID }, idVars...)
 }
 
 var (

@@ -157,8 +157,7 @@ func requireKeyForMembership(pd *providerData, action string, diags *diag.Diagno
 	if perm && action != "update" {
 		return true
 	}
-	why := "Its role lacks perm_sharing_group, so MISP would refuse every request of the apply (HTTP 403 \"You do not " +
-		"have permission to use this functionality.\")."
+	why := noSharingGroupPerm
 	fix := "Configure the provider with a site admin's key or one whose role has perm_sharing_group (api_key, " +
 		"MISP_API_KEY or the profile's api_key), or leave misp_sharing_group_organisation out of this configuration."
 	if perm {
@@ -175,12 +174,15 @@ func requireKeyForMembership(pd *providerData, action string, diags *diag.Diagno
 	return false
 }
 
+// noSharingGroupPerm is what MISP does with a key whose role lacks perm_sharing_group, for groups and memberships.
+const noSharingGroupPerm = "Its role lacks perm_sharing_group, so MISP would refuse every request of the apply (HTTP 403 " +
+	"\"You do not have permission to use this functionality.\")."
+
 // sharingGroupRefusal says what MISP 2.5.1 answers a key that is not a site admin's (§10.6), for one plan action
 // on a misp_sharing_group.
 func sharingGroupRefusal(permSharingGroup bool, action string) string {
 	if !permSharingGroup {
-		return "Its role lacks perm_sharing_group, so MISP would refuse every request of the apply (HTTP 403 \"You do " +
-			"not have permission to use this functionality.\")."
+		return noSharingGroupPerm
 	}
 	const edits = "MISP answers this key's edits of a sharing group with success (HTTP 200) but changes nothing"
 	switch action {
